@@ -1,0 +1,139 @@
+"""Sources, articles and their paragraphs (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SIMPLIFIED = "zh-Hans", _("Chinese (simplified)")
+    TRADITIONAL = "zh-Hant", _("Chinese (traditional)")
+    MIXED = "mixed", _("Bilingual")
+    UNKNOWN = "und", _("Unknown")
+
+
+class Role(models.TextChoices):
+    TITLE = "title", _("Title")
+    BODY = "body", _("Body")
+    METADATA = "metadata", _("Metadata line")
+    BOILERPLATE = "boilerplate", _("Page furniture")
+
+
+class Source(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    domain = models.CharField(_("domain"), max_length=200, blank=True)
+    base_url = models.URLField(_("base URL"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        if self.domain and self.domain != self.name:
+            return f"{self.name} ({self.domain})"
+        return self.name
+
+
+class Article(models.Model):
+    title = models.CharField(_("title"), max_length=500)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
+    # A publication date may be partial ("03.04" has no year): each part is kept on its
+    # own, with a flag when the year was inferred rather than read off the page.
+    pub_year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    pub_month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    pub_day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    pub_year_inferred = models.BooleanField(_("year inferred"), default=False)
+    # The full date when all three parts are known, for sorting and date filters.
+    published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.UNKNOWN)
+    source_file = models.CharField(_("imported file"), max_length=1000, unique=True)
+    content_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.published_on = self.full_date()
+        super().save(*args, **kwargs)
+
+    def full_date(self) -> datetime.date | None:
+        if self.pub_year and self.pub_month and self.pub_day:
+            try:
+                return datetime.date(self.pub_year, self.pub_month, self.pub_day)
+            except ValueError:
+                return None
+        return None
+
+    @property
+    def published_iso(self) -> str:
+        """ISO 8601, partial when parts are missing: "2020-03-20", "2020-03", "--03-04"."""
+        year, month, day = self.pub_year, self.pub_month, self.pub_day
+        if year and month and day:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+        if year and month:
+            return f"{year:04d}-{month:02d}"
+        if year:
+            return f"{year:04d}"
+        if month and day:
+            return f"--{month:02d}-{day:02d}"
+        return ""
+
+
+class Paragraph(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    # 1-based line number among the file's non-empty lines: the stable permalink #p-N.
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.UNKNOWN)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.BODY)
+    is_boilerplate = models.BooleanField(_("page furniture"), default=False, db_index=True)
+    translation = models.OneToOneField(
+        "self",
+        verbose_name=_("translation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translated_from",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [models.UniqueConstraint(fields=["article", "position"], name="unique_paragraph_position")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}#p-{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#p-{self.position}"
+
+    @property
+    def aligned(self) -> Paragraph | None:
+        """The paired translation, whichever side of the pair this paragraph is on."""
+        if self.translation_id:
+            return self.translation
+        return getattr(self, "translated_from", None)
+
+
+class IndexTask(models.Model):
+    """An outbox row: written in the same transaction as the change, drained by one writer."""
+
+    article_id = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

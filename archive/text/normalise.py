@@ -1,0 +1,85 @@
+"""Normalisation for search: NFKC, lower case, traditional → simplified (OpenCC t2s).
+
+Every function keeps a map back to the original text, so that a match found in
+the normalised copy can be highlighted in the original script.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified with OpenCC's phrase-aware t2s."""
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → traditional with OpenCC's phrase-aware s2t."""
+    return _converter("s2t").convert(text)
+
+
+class _CharFold(dict):
+    """str.translate table: each character to its NFKC, lower-cased form, computed once."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(codepoint)).lower()
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD = _CharFold()
+
+
+def _t2s_same_length(text: str) -> str:
+    """t2s that never changes the length, so offsets stay valid.
+
+    OpenCC converts phrase by phrase; in the rare case a phrase changes length,
+    that text falls back to character-by-character conversion.
+    """
+    converted = to_simplified(text)
+    if len(converted) == len(text):
+        return converted
+    chars = []
+    for char in text:
+        single = to_simplified(char)
+        chars.append(single if len(single) == 1 else char)
+    return "".join(chars)
+
+
+def normalise(text: str) -> str:
+    """The search form of a text: NFKC, lower case, simplified script."""
+    return _t2s_same_length(text.translate(_FOLD))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text and, for each of its characters, the index of the original one."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that produced normalised[start:end]."""
+        first = self.origin[start]
+        last = self.origin[end - 1]
+        return first, last + 1
+
+
+def normalise_with_offsets(text: str) -> Normalised:
+    folded_chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _FOLD[ord(char)]
+        folded_chars.append(folded)
+        origin.extend([index] * len(folded))
+    return Normalised(text=_t2s_same_length("".join(folded_chars)), origin=tuple(origin))
