@@ -1,0 +1,61 @@
+"""Applying database state to the index. Callers hold the writer lock (archive.search.queue)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from haystack import connections
+
+from archive.search.backend import ArchiveWhooshBackend
+from archive.search_indexes import ArticleIndex
+
+log = logging.getLogger("archive.search")
+
+_INDEX = ArticleIndex()
+
+
+def backend() -> ArchiveWhooshBackend:
+    return connections["default"].get_backend()
+
+
+def identifier(article_id: int) -> str:
+    return f"archive.article.{article_id}"
+
+
+def sync_articles(*, article_ids: Iterable[int]) -> None:
+    """Make the index hold exactly what the database holds for these articles."""
+    wanted = set(article_ids)
+    articles = list(_INDEX.index_queryset().filter(pk__in=wanted))
+    present = {article.pk for article in articles}
+    backend().apply(
+        documents=[_INDEX.document(article) for article in articles],
+        removed_ids=[identifier(article_id) for article_id in wanted - present],
+    )
+
+
+def all_documents(*, batch_size: int = 500) -> Iterator[dict]:
+    queryset = _INDEX.index_queryset()
+    last_pk = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return
+        for article in batch:
+            yield _INDEX.document(article)
+        last_pk = batch[-1].pk
+
+
+def rebuild() -> int:
+    """Rebuild the whole index from the database; the caller holds the writer lock."""
+    count = 0
+
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for document in all_documents():
+            count += 1
+            yield document
+
+    backend().build_fresh(documents=counted())
+    log.info("search index rebuilt from the database: %d articles", count)
+    return count
