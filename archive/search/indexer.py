@@ -16,7 +16,11 @@ _INDEX = ArticleIndex()
 
 
 def backend() -> ArchiveWhooshBackend:
-    return connections["default"].get_backend()
+    """This thread's backend, reopened if the configured index path changed (as tests do)."""
+    engine = connections["default"]
+    if engine.get_backend().path != connections.connections_info["default"]["PATH"]:
+        engine = connections.reload("default")
+    return engine.get_backend()
 
 
 def identifier(article_id: int) -> str:

@@ -1,0 +1,17 @@
+"""Every saved or deleted article or paragraph queues its article for reindexing."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from archive.models import Article, Paragraph
+from archive.search import queue
+
+
+@receiver([post_save, post_delete], sender=Article, dispatch_uid="archive-article-index")
+def article_changed(sender, instance: Article, **kwargs) -> None:
+    queue.enqueue(article_ids=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Paragraph, dispatch_uid="archive-paragraph-index")
+def paragraph_changed(sender, instance: Paragraph, **kwargs) -> None:
+    queue.enqueue(article_ids=[instance.article_id])

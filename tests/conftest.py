@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets its own data directory and search index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from haystack import connections
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(settings, tmp_path: Path):
+    """A fresh ARCHIVE_DATA_DIR (index and writer lock) per test, as django-haystack's own tests do."""
+    settings.DATA_DIR = tmp_path
+    index_dir = str(tmp_path / "whoosh_index")
+    previous = connections.connections_info["default"]["PATH"]
+    connections.connections_info["default"]["PATH"] = index_dir
+    yield tmp_path
+    connections.connections_info["default"]["PATH"] = previous
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS_DIR

@@ -1,0 +1,241 @@
+"""Relevance and behaviour of the cross-script search, table-driven (DESIGN.md §4, §5)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from archive.models import Article, Paragraph
+from archive.search.service import search_articles
+
+RANKING_DIR = Path(__file__).resolve().parent / "data" / "ranking"
+
+
+def import_and_index(*paths: Path) -> None:
+    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
+    call_command("rebuild_index", "--noinput", stdout=StringIO())
+
+
+def found_files(query: str, **kwargs) -> list[str]:
+    page = search_articles(query=query, per_page=100, **kwargs)
+    return [Path(hit.article.source_file).stem for hit in page.results]
+
+
+def seed_numbers(query: str) -> set[str]:
+    return {name[:3] for name in found_files(query)}
+
+
+@pytest.fixture
+def seeded(db, seeds_dir):
+    import_and_index(seeds_dir)
+
+
+@pytest.fixture
+def ranking_corpus(db):
+    import_and_index(RANKING_DIR)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("复工复产", {"000", "002", "003"}),
+        ("復工復產", {"000", "002", "003"}),
+        ("华强北", {"003"}),
+        ("强北", {"003"}),
+        ("寶安", {"004"}),
+        ("東莞", {"002", "004"}),
+        ("口罩", {"002", "003"}),
+        ("新冠肺炎", {"002", "003"}),
+        ("resumption", {"000"}),
+        ("Shenzhen", {"000", "001"}),
+        ('"nucleic acid"', {"001"}),
+        ("推荐阅读", set()),
+        ("玩家评论", set()),
+        ("Privacy policy", set()),
+        ("龘靐齉", set()),
+        ("zzqxjvw", set()),
+        # Beyond the issue's table: operators, stemming, single characters, titles.
+        ("復工 OR 口罩", {"000", "002", "003"}),
+        ("复工复产 -深圳", {"002"}),
+        ("复工复产 东莞", {"002"}),
+        ("华强北 口罩", {"003"}),
+        ('"华强北主街"', {"003"}),
+        ("title:精度", {"003"}),
+        ("title:Daily", {"000"}),
+        ("蟄", {"003"}),
+        ("蛰伏", {"003"}),
+        ("Bao'an", {"001"}),
+        ("COVID-19", {"000", "001"}),
+    ],
+)
+def test_seed_queries_find_exactly_these_articles(seeded, query, expected):
+    assert seed_numbers(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "seed", "marked"),
+    [
+        ("復工復產", "002", "<mark>复工复产</mark>"),
+        ("复工复产", "003", "<mark>復工復產</mark>"),
+        ("华强北", "003", "<mark>華強北</mark>"),
+        ("强北", "003", "華<mark>強北</mark>"),
+        ("寶安", "004", "<mark>宝安</mark>"),
+        ("shenzhen", "000", "<mark>Shenzhen</mark>"),
+        ('"nucleic acid"', "001", "<mark>nucleic acid</mark>"),
+    ],
+)
+def test_highlights_the_match_in_the_articles_own_script(seeded, query, seed, marked):
+    page = search_articles(query=query)
+    hit = next(hit for hit in page.results if hit.article.source_file.startswith(seed))
+    assert any(marked in paragraph.snippet for paragraph in hit.paragraphs)
+
+
+def test_matching_paragraphs_link_to_their_positions_and_skip_furniture(seeded):
+    hit = next(hit for hit in search_articles(query="复工复产").results if hit.article.source_file.startswith("002"))
+    furniture = set(
+        Paragraph.objects.filter(article=hit.article, is_boilerplate=True).values_list("position", flat=True)
+    )
+    assert len(hit.paragraphs) == 3
+    assert hit.paragraphs_matched > 3
+    assert not furniture & {paragraph.position for paragraph in hit.paragraphs}
+    for paragraph in hit.paragraphs:
+        assert "<mark>" in paragraph.snippet
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!", "。,、", '""', "-", "OR", "title:", "*", "~", "^", '"unbalanced', "(", ")"]
+)
+def test_empty_or_punctuation_queries_return_nothing_without_error(seeded, query):
+    page = search_articles(query=query)
+    assert page.count == 0
+    assert page.results == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("title:* 口罩", {"002", "003"}),
+        ("口罩~ ^", {"002", "003"}),
+        ('"口罩', {"002", "003"}),
+        ("口罩 OR", {"002", "003"}),
+    ],
+)
+def test_stray_syntax_is_ignored_and_the_rest_still_searched(seeded, query, expected):
+    assert seed_numbers(query) == expected
+
+
+def test_script_and_markup_in_a_query_are_escaped_in_snippets(seeded):
+    page = search_articles(query="<script>alert(1)</script> 口罩")
+    assert page.count == 0  # "script" and "alert" are not in the Chinese articles
+    page = search_articles(query="口罩 OR <img")
+    assert all("<img" not in paragraph.snippet for hit in page.results for paragraph in hit.paragraphs)
+
+
+def test_over_long_query_is_cut_with_a_message(seeded):
+    page = search_articles(query="口罩 " + "x" * 10_000)
+    assert "cut" in page.error
+    assert page.count == 0 or page.results
+
+
+def test_a_real_word_ranks_above_the_same_characters_across_words(ranking_corpus):
+    # straddle.txt is short and has 华人 inside 中华人民 (also in its title); realword.txt is long.
+    assert found_files("华人") == ["realword", "straddle"]
+
+
+def test_a_title_match_ranks_above_a_body_only_match(ranking_corpus):
+    assert found_files("口罩")[0] == "title_mask"
+
+
+def test_a_phrase_needs_its_words_together_and_in_order(ranking_corpus):
+    assert found_files('"nucleic acid"') == ["phrase_together"]
+    assert set(found_files("nucleic acid")) == {"phrase_apart", "phrase_together"}
+
+
+def test_filters_and_facets(seeded):
+    page = search_articles(query="疫情")
+    languages = {code: count for code, _, count in page.facets["language"]}
+    assert sum(languages.values()) == page.count
+    assert set(seed_numbers("疫情")) >= {"002", "003", "004"}
+    traditional = search_articles(query="疫情", filters={"language": "zh-Hant"})
+    assert [Path(hit.article.source_file).stem[:3] for hit in traditional.results] == ["003"]
+    assert traditional.count == languages["zh-Hant"]
+
+
+def test_count_counts_all_matching_articles_not_only_the_page(seeded):
+    page = search_articles(query="疫情", per_page=1)
+    assert page.count >= 3
+    assert len(page.results) == 1
+    second = search_articles(query="疫情", per_page=1, page=2)
+    assert second.results[0].article.pk != page.results[0].article.pk
+
+
+def test_api_search_keeps_the_contract(seeded, client):
+    response = client.get("/api/search", {"q": "復工復產"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["query"] == "復工復產"
+    assert data["count"] == 3
+    assert isinstance(data["took_ms"], int | float)
+    first = data["results"][0]
+    assert set(first) >= {"id", "title", "url", "source_file", "language", "published", "paragraphs"}
+    assert first["url"] == f"/articles/{first['id']}/"
+    assert first["paragraphs_matched"] >= len(first["paragraphs"]) > 0
+    assert {"position", "snippet"} <= set(first["paragraphs"][0])
+    assert data["explain"]["tokens"] == ["复工", "复产"]
+    assert data["explain"]["normalised"] == "复工复产"
+
+
+def test_search_archive_json_matches_the_api(seeded, client):
+    out = StringIO()
+    call_command("search_archive", "口罩", "--json", stdout=out)
+    from_command = json.loads(out.getvalue())
+    from_api = client.get("/api/search", {"q": "口罩"}).json()
+    for data in (from_command, from_api):
+        data.pop("took_ms")
+    assert from_command == from_api
+
+
+def test_search_archive_prints_results_with_marked_paragraphs(seeded):
+    out = StringIO()
+    call_command("search_archive", "华强北", "--limit", "5", stdout=out)
+    text = out.getvalue()
+    assert "1 matching articles" in text
+    assert "[華強北]" in text
+    assert "#p-" in text
+
+
+def test_rebuild_index_restores_a_lost_index_from_the_database(seeded, settings):
+    shutil.rmtree(settings.DATA_DIR / "whoosh_index")
+    call_command("rebuild_index", "--noinput", stdout=StringIO())
+    assert seed_numbers("复工复产") == {"000", "002", "003"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_follows_imports_edits_and_deletes(seeds_dir):
+    call_command("import_seeds", str(seeds_dir), stdout=StringIO(), stderr=StringIO())
+    assert seed_numbers("华强北") == {"003"}  # import left the index up to date
+
+    paragraph = Paragraph.objects.get(article__source_file__startswith="003", text__contains="華強北商戶")
+    paragraph.text = paragraph.text.replace("華強北", "赛格广场")
+    paragraph.save()
+    assert seed_numbers("赛格广场") == {"003"}
+
+    with transaction.atomic():
+        Paragraph.objects.filter(article__source_file__startswith="003", text__contains="華強北").update(
+            is_boilerplate=True
+        )
+        # QuerySet.update sends no signals: the service layer queues such changes itself.
+        from archive.search import queue
+
+        queue.enqueue(article_ids=[paragraph.article_id])
+    assert seed_numbers("华强北") == set()
+
+    Article.objects.get(source_file__startswith="004").delete()
+    assert seed_numbers("寶安") == set()
+    assert seed_numbers("東莞") == {"002"}
