@@ -24,3 +24,9 @@ def isolated_data_dir(settings, tmp_path: Path):
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    return f"archive database: {settings.DATABASES['default']['ENGINE']}"
