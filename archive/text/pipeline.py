@@ -1,0 +1,95 @@
+"""One page of bytes → everything the importer stores (pure: no Django here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive.text import boilerplate, metadata, script
+from archive.text.decode import decode_bytes
+from archive.text.paragraphs import split_paragraphs
+
+
+@dataclass(frozen=True)
+class ParsedParagraph:
+    position: int
+    text: str
+    language: str
+    role: str
+    is_boilerplate: bool
+    pair_position: int | None = None  # position of this paragraph's translation
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    title: str
+    pub_year: int | None
+    pub_month: int | None
+    pub_day: int | None
+    pub_year_inferred: bool
+    language: str
+    source_name: str
+    source_domain: str
+    original_url: str
+    encoding: str
+    paragraphs: list[ParsedParagraph]
+
+
+def translation_pairs(*, languages: list[str], roles: list[str]) -> dict[int, int]:
+    """Index of each English body paragraph → index of the Chinese body paragraph right after it."""
+    pairs: dict[int, int] = {}
+    index = 0
+    while index + 1 < len(languages):
+        if (
+            roles[index] == boilerplate.BODY
+            and roles[index + 1] == boilerplate.BODY
+            and languages[index] == script.ENGLISH
+            and languages[index + 1] in (script.SIMPLIFIED, script.TRADITIONAL)
+        ):
+            pairs[index] = index + 1
+            index += 2
+        else:
+            index += 1
+    return pairs
+
+
+def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
+    lines = split_paragraphs(text)
+    texts = [line.text for line in lines]
+    source = metadata.find_source(texts)
+    roles = boilerplate.classify_roles(texts, source_names=[source.name] if source else [])
+    body = [t for t, role in zip(texts, roles, strict=True) if role in (boilerplate.BODY, boilerplate.TITLE)]
+    language = script.article_language(body) if body else script.article_language(texts)
+    chinese_default = script.chinese_script_of(body)
+    languages = [script.paragraph_language(t, chinese_default=chinese_default) for t in texts]
+    pairs = translation_pairs(languages=languages, roles=roles) if language == script.MIXED else {}
+    date = metadata.find_date(texts, roles)
+    paragraphs = [
+        ParsedParagraph(
+            position=line.position,
+            text=line.text,
+            language=languages[index],
+            role=roles[index],
+            is_boilerplate=boilerplate.is_furniture(roles[index]),
+            pair_position=lines[pairs[index]].position if index in pairs else None,
+        )
+        for index, line in enumerate(lines)
+    ]
+    return ParsedPage(
+        title=metadata.find_title(texts, roles),
+        pub_year=date.year,
+        pub_month=date.month,
+        pub_day=date.day,
+        pub_year_inferred=date.year_inferred,
+        language=language,
+        source_name=source.name if source else "",
+        source_domain=source.domain if source else "",
+        original_url=metadata.find_original_url(texts),
+        encoding=encoding,
+        paragraphs=paragraphs,
+    )
+
+
+def parse_page(data: bytes) -> ParsedPage:
+    """Decode, split, classify and read metadata; raises decode.DecodeError for unreadable bytes."""
+    decoded = decode_bytes(data)
+    return parse_text(decoded.text, encoding=decoded.encoding)
