@@ -1,0 +1,202 @@
+"""import_seeds as a user runs it: summary, exit status, idempotence, updates in place."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Article, IndexTask, Paragraph, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_seeds", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def collection(tmp_path: Path, seeds_dir: Path) -> Path:
+    """A copy of the seeds in a directory the test may change."""
+    target = tmp_path / "pages"
+    shutil.copytree(seeds_dir, target)
+    return target
+
+
+def seed_file(directory: Path, seed: str) -> Path:
+    return next(directory.glob(f"{seed}_*.txt"))
+
+
+EXPECTED = [
+    ("000", "Daily Briefing on Fighting against COVID-19(March 20, 2020)", "mixed", "2020-03-20", 5),
+    (
+        "001",
+        "Enterprises meeting the requirements for epidemic prevention in Shenzhen Bao 'an can resume operations "
+        "in an orderly manner after filing",
+        "en",
+        "",
+        0,
+    ),
+    ("002", "打好疫情防控战按下复产加速键", "zh-Hans", "2020-03-31", 0),
+    ("003", "精度、力度、溫度!福田推一攬子解決方案,為轄區經濟“輸氧”“供血”", "zh-Hant", "--03-04", 0),
+    ("004", "细微处下功夫,以最小代价实现最大防控效果", "zh-Hans", "", 0),
+]
+
+
+@pytest.mark.parametrize(("seed", "title", "language", "published", "pairs"), EXPECTED)
+def test_import_seeds_creates_articles(collection, seed, title, language, published, pairs) -> None:
+    code, out, _ = run(str(collection))
+    assert code == 0
+    assert "imported 5, updated 0, unchanged 0, failed 0, skipped 0" in out
+    article = Article.objects.get(source_file=seed_file(collection, seed).name)
+    assert (article.title, article.language, article.published_iso) == (title, language, published)
+    assert article.paragraphs.filter(translation__isnull=False).count() == pairs
+    assert IndexTask.objects.filter(article_id=article.pk).exists()
+
+
+def test_imported_article_details(collection) -> None:
+    run(str(collection))
+    bilingual = Article.objects.get(source_file=seed_file(collection, "000").name)
+    assert str(bilingual.source) == "深圳新闻网 (sznews.com)"
+    first = bilingual.paragraphs.get(position=3)
+    assert first.translation.position == 4
+    assert first.translation.aligned == first
+    assert list(bilingual.paragraphs.filter(is_boilerplate=True).values_list("position", flat=True)) == [2, 13]
+    undated = Article.objects.get(source_file=seed_file(collection, "003").name)
+    assert (undated.pub_year, undated.pub_month, undated.pub_day, undated.published_on) == (None, 3, 4, None)
+    assert Source.objects.filter(name="热讯网", domain="tv.rexun.cn").exists()
+
+
+def test_default_path_is_seeds(seeds_dir) -> None:
+    code, out, _ = run()
+    assert code == 0
+    assert "imported 5" in out
+    assert sorted(Article.objects.values_list("source_file", flat=True)) == sorted(p.name for p in seeds_dir.iterdir())
+
+
+def test_second_run_changes_nothing(collection) -> None:
+    run(str(collection))
+    before = {a.pk: a.updated_at for a in Article.objects.all()}
+    paragraph_ids = set(Paragraph.objects.values_list("id", flat=True))
+    tasks = IndexTask.objects.count()
+    code, out, _ = run(str(collection))
+    assert code == 0
+    assert "imported 0, updated 0, unchanged 5, failed 0, skipped 0" in out
+    assert {a.pk: a.updated_at for a in Article.objects.all()} == before
+    assert set(Paragraph.objects.values_list("id", flat=True)) == paragraph_ids
+    assert IndexTask.objects.count() == tasks
+
+
+def test_changed_file_updates_the_same_article(collection) -> None:
+    run(str(collection))
+    path = seed_file(collection, "004")
+    article = Article.objects.get(source_file=path.name)
+    path.write_text(path.read_text(encoding="utf-8").replace("细微处下功夫", "细微处见功夫"), encoding="utf-8")
+    code, out, _ = run(str(collection))
+    assert code == 0
+    assert "imported 0, updated 1, unchanged 4" in out
+    updated = Article.objects.get(source_file=path.name)
+    assert updated.pk == article.pk
+    assert updated.title == "细微处见功夫,以最小代价实现最大防控效果"
+    assert updated.content_hash != article.content_hash
+    assert updated.paragraphs.count() == 29
+    assert Source.objects.filter(name="热讯网").count() == 1
+
+
+def test_bad_file_fails_alone(collection) -> None:
+    (collection / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    code, out, err = run(str(collection))
+    assert code == 1
+    assert "broken.txt: " in err
+    assert "NUL" in err
+    assert "imported 5, updated 0, unchanged 0, failed 1, skipped 0" in out
+    assert Article.objects.count() == 5
+
+
+def test_mojibake_file_is_refused_with_its_name(collection) -> None:
+    garbled = "深圳新闻网报道疫情防控工作".encode().decode("latin-1").encode("utf-8")
+    (collection / "sub").mkdir()
+    (collection / "sub" / "garbled.txt").write_bytes(garbled)
+    code, _, err = run(str(collection))
+    assert code == 1
+    assert "sub/garbled.txt: looks like mojibake" in err
+
+
+def test_dry_run_writes_nothing(collection) -> None:
+    code, out, _ = run("--dry-run", str(collection))
+    assert code == 0
+    assert "would have imported 5" in out
+    assert Article.objects.count() == 0
+    assert Source.objects.count() == 0
+    assert IndexTask.objects.count() == 0
+
+
+def test_duplicate_content_is_its_own_article_and_reported(collection) -> None:
+    original = seed_file(collection, "002")
+    shutil.copy(original, collection / "copy_of_002.txt")
+    code, out, _ = run(str(collection))
+    assert code == 0
+    assert "imported 6" in out
+    assert f"(duplicates: copy_of_002.txt = {original.name})" in out
+    assert Article.objects.filter(content_hash=Article.objects.get(source_file=original.name).content_hash).count() == 2
+
+
+def test_empty_file_is_skipped_with_a_warning(collection) -> None:
+    (collection / "empty.txt").write_bytes(b"")
+    (collection / "blank.txt").write_bytes("\n \u00a0\n\n".encode())
+    code, out, err = run(str(collection))
+    assert code == 0
+    assert "imported 5, updated 0, unchanged 0, failed 0, skipped 2" in out
+    assert "empty.txt: empty file, skipped" in err
+    assert "blank.txt: " in err
+
+
+def test_hidden_files_are_ignored_and_paths_are_relative(collection) -> None:
+    (collection / ".DS_Store").write_bytes(b"\x00\x01binary")
+    nested = collection / "2020" / "march"
+    nested.mkdir(parents=True)
+    shutil.copy(seed_file(collection, "001"), nested / "page.txt")
+    code, out, _ = run(str(collection))
+    assert code == 0
+    assert "imported 6" in out
+    assert Article.objects.filter(source_file="2020/march/page.txt").exists()
+
+
+def test_single_file_argument_is_relative_to_its_directory(collection) -> None:
+    path = seed_file(collection, "003")
+    code, out, _ = run(str(path))
+    assert code == 0
+    assert "imported 1" in out
+    assert Article.objects.get().source_file == path.name
+
+
+def test_oversized_file_is_refused(collection, settings) -> None:
+    settings.ARCHIVE_MAX_IMPORT_BYTES = 6000
+    code, out, err = run(str(collection))
+    assert code == 1
+    assert f"{seed_file(collection, '003').name}: file too large (11578 bytes" in err
+    # 001 (4038 bytes) and 004 (5157 bytes) fit; the other three are refused
+    assert "imported 2, updated 0, unchanged 0, failed 3, skipped 0" in out
+
+
+def test_progress_bar_when_asked(collection) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_seeds", "--progress", str(collection), stdout=out, stderr=err)
+    assert "importing" in err.getvalue()
+    assert "5/5" in err.getvalue()
+
+
+def test_missing_path_is_an_error(tmp_path) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import_seeds", str(tmp_path / "nope"), stdout=io.StringIO(), stderr=io.StringIO())
