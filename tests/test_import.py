@@ -122,6 +122,21 @@ def test_bad_file_fails_alone(collection) -> None:
     assert Article.objects.count() == 5
 
 
+@pytest.mark.parametrize(("seed", "encoding"), [("002", "gbk"), ("003", "big5"), ("001", "utf-16")])
+def test_legacy_encodings_import_like_utf8(collection, seed: str, encoding: str) -> None:
+    path = seed_file(collection, seed)
+    text = path.read_text(encoding="utf-8")
+    legacy = collection / f"legacy-{encoding}.txt"
+    legacy.write_bytes(text.replace("\xa0", " ").encode(encoding))
+    code, _, _ = run(str(collection))
+    assert code == 0
+    original = Article.objects.get(source_file=path.name)
+    copy = Article.objects.get(source_file=legacy.name)
+    fields = ("title", "language", "published_iso", "source_id")
+    assert [getattr(copy, name) for name in fields] == [getattr(original, name) for name in fields]
+    assert copy.paragraphs.count() == original.paragraphs.count()
+
+
 def test_mojibake_file_is_refused_with_its_name(collection) -> None:
     garbled = "深圳新闻网报道疫情防控工作".encode().decode("latin-1").encode("utf-8")
     (collection / "sub").mkdir()

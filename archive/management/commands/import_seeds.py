@@ -26,9 +26,10 @@ class Command(BaseCommand):
             count = len(collect_files(paths=paths))
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
-        stderr = self.stderr._out
-        show_progress = count > 3 and (progress or (stderr is sys.stderr and sys.stderr.isatty()))
-        report = import_paths(paths=paths, dry_run=dry_run, force=force, progress=show_progress, progress_stream=stderr)
+        show_progress = count > 3 and (progress or self.stderr.isatty())
+        report = import_paths(
+            paths=paths, dry_run=dry_run, force=force, progress=show_progress, progress_stream=self.stderr._out
+        )
         for result in report.warnings:
             self.stderr.write(self.style.WARNING(f"{result.source_file}: {result.message}"))
         for result in report.failures:
