@@ -64,12 +64,12 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("archive:article", args=[self.pk])
-
     def save(self, *args, **kwargs) -> None:
         self.published_on = self.full_date()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", args=[self.pk])
 
     def full_date(self) -> datetime.date | None:
         if self.pub_year and self.pub_month and self.pub_day:
@@ -137,3 +137,6 @@ class IndexTask(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"reindex article {self.article_id}"
