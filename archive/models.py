@@ -7,6 +7,7 @@ import datetime
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Language(models.TextChoices):
@@ -55,8 +56,19 @@ class Article(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.UNKNOWN)
     source_file = models.CharField(_("imported file"), max_length=1000, unique=True)
     content_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    # When the page was fetched from the web (a WARC record's WARC-Date), if known.
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when a curator changes the article or its paragraphs in the admin; cleared
+    # by a forced re-import. A re-import of a changed file refuses to overwrite a
+    # curated article without --force (archive.services.import_file).
+    curated_at = models.DateTimeField(_("edited in the admin at"), null=True, blank=True, db_index=True)
+
+    # Per-row snapshots of every save and delete, for the admin's history and revert
+    # (see archive.admin for why django-simple-history). Importer writes made with
+    # bulk_create/bulk_update/QuerySet.update leave no history rows.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_on", "-imported_at", "-id"]
@@ -110,6 +122,8 @@ class Paragraph(models.Model):
         on_delete=models.SET_NULL,
         related_name="translated_from",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "position"]
