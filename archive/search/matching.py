@@ -2,7 +2,8 @@
 
 The index says which articles match; this finds the matching paragraphs of the
 articles shown, with the same normalisation and tokens, so a highlight marks
-exactly what the index matched.
+exactly what the index matched. Work is done lazily: most paragraphs are ruled
+out by a substring test on their normalised text.
 """
 
 from __future__ import annotations
@@ -11,87 +12,89 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from archive.search.query import ParsedQuery, Term
-from archive.text.normalise import Normalised, normalise_with_offsets
+from archive.text.normalise import Normalised, normalise, normalise_with_offsets
 from archive.text.tokenise import runs, segment, stem
 
 Span = tuple[int, int]
 
-
-@dataclass(frozen=True)
-class WordToken:
-    text: str
-    start: int
-    end: int
+# Stands for a run of Chinese in the stream of English words, so that two words
+# on either side of it are not adjacent, as in the index's word field.
+_CJK_GAP = None
 
 
 class ParagraphText:
-    """A paragraph's normalised text and its word stream, as the index sees them."""
+    """A paragraph's normalised text, with its tokens worked out only when needed."""
 
     def __init__(self, text: str) -> None:
         self.original = text
-        self.normalised: Normalised = normalise_with_offsets(text)
+        self.normalised = normalise(text)
 
     @cached_property
-    def words(self) -> list[WordToken]:
-        tokens: list[WordToken] = []
-        for run in runs(self.normalised.text):
-            if run.kind == "cjk":
-                offset = run.start
-                for word in segment(run.text):
-                    tokens.append(WordToken(word, offset, offset + len(word)))
-                    offset += len(word)
-            else:
-                tokens.append(WordToken(stem(run.text), run.start, run.end))
-        return tokens
+    def offsets(self) -> Normalised:
+        return normalise_with_offsets(self.original)
+
+    @cached_property
+    def _runs(self):
+        return runs(self.normalised)
+
+    @cached_property
+    def _words(self) -> list[tuple[str | None, int, int]]:
+        return [(_CJK_GAP if run.kind == "cjk" else stem(run.text), run.start, run.end) for run in self._runs]
 
     def find_substring(self, needle: str) -> list[Span]:
-        spans, start = [], self.normalised.text.find(needle)
+        spans, start = [], self.normalised.find(needle)
         while start != -1:
             spans.append((start, start + len(needle)))
-            start = self.normalised.text.find(needle, start + 1)
+            start = self.normalised.find(needle, start + 1)
         return spans
 
-    def find_words(self, sequence: list[str]) -> list[Span]:
-        words, size = self.words, len(sequence)
+    def find_words(self, stems: list[str]) -> list[Span]:
+        """Where these stems occur as consecutive words (non-Chinese words only)."""
+        words, size = self._words, len(stems)
         return [
-            (words[i].start, words[i + size - 1].end)
+            (words[i][1], words[i + size - 1][2])
             for i in range(len(words) - size + 1)
-            if all(words[i + k].text == sequence[k] for k in range(size))
+            if all(words[i + k][0] == stems[k] for k in range(size))
         ]
+
+    def has_cjk_words(self, cjk_run: str) -> bool:
+        """True when jieba cuts this paragraph so that the run is whole words here."""
+        wanted = list(segment(cjk_run))
+        size = len(wanted)
+        for run in self._runs:
+            if run.kind == "cjk" and cjk_run in run.text:
+                words = segment(run.text)
+                if any(list(words[i : i + size]) == wanted for i in range(len(words) - size + 1)):
+                    return True
+        return False
 
 
 def term_spans(term: Term, paragraph: ParagraphText) -> list[Span]:
     """Where the term occurs in the paragraph; empty unless every part of it occurs."""
     spans: list[Span] = []
-    pending_words: list[str] = []
-
-    def flush_words() -> bool:
-        if not pending_words:
-            return True
-        found = paragraph.find_words(list(pending_words))
-        pending_words.clear()
-        spans.extend(found)
-        return bool(found)
-
-    for run in term.runs:
-        if run.kind == "cjk":
-            if not flush_words():
+    pending: list[str] = []
+    for run in [*term.runs, None]:
+        if run is not None and run.kind == "word":
+            pending.append(stem(run.text))
+            continue
+        if pending:
+            found = paragraph.find_words(pending)
+            if not found:
                 return []
+            spans.extend(found)
+            pending = []
+        if run is not None:
             found = paragraph.find_substring(run.text)
             if not found:
                 return []
             spans.extend(found)
-        else:
-            pending_words.append(stem(run.text))
-    if not flush_words():
-        return []
     return spans
 
 
 def is_real_word(term: Term, paragraph: ParagraphText) -> bool:
     """True when each Chinese run of the term is jieba's cut here too, not characters across words."""
-    cjk = [run for run in term.runs if run.kind == "cjk"]
-    return bool(cjk) and all(paragraph.find_words(list(segment(run.text))) for run in cjk)
+    cjk = [run.text for run in term.runs if run.kind == "cjk"]
+    return bool(cjk) and all(paragraph.has_cjk_words(text) for text in cjk)
 
 
 @dataclass

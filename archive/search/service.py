@@ -203,7 +203,7 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
             found.append((paragraph, text, match))
     found.sort(key=lambda item: (-item[2].real_words, -item[2].terms_matched, item[0].position))
     hits = [
-        ParagraphHit(paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.normalised, match.spans)))
+        ParagraphHit(paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.offsets, match.spans)))
         for paragraph, text, match in found[:shown]
     ]
     return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=len(found))
