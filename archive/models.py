@@ -68,7 +68,7 @@ class Article(models.Model):
     # Per-row snapshots of every save and delete, for the admin's history and revert
     # (see archive.admin for why django-simple-history). Importer writes made with
     # bulk_create/bulk_update/QuerySet.update leave no history rows.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "-imported_at", "-id"]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "haystack",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -42,6 +43,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each admin edit
+    "archive.middleware.IndexInBackgroundMiddleware",  # a web save returns before the index write
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +89,10 @@ HAYSTACK_SILENTLY_FAIL = False
 
 # Files over this size are refused by the importer with a clear message.
 ARCHIVE_MAX_IMPORT_BYTES = env.int("ARCHIVE_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
+
+# After a save made in a web request, apply the index queue in a background thread
+# (archive.search.queue) so the response never waits for a Whoosh commit.
+ARCHIVE_INDEX_IN_BACKGROUND = env.bool("ARCHIVE_INDEX_IN_BACKGROUND", default=True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]

@@ -6,26 +6,39 @@ process at a time, holding a file lock, drains the queue: it reindexes each
 queued article from the database as it is now, or removes it if it is gone.
 Whoosh has one write lock and Haystack drops updates that hit it; here no
 writer ever waits on Whoosh's lock, and a saver never waits on a rebuild.
+
+After a commit made inside a web request (archive.middleware marks requests),
+the queue is drained in a background thread, so an admin save returns without
+waiting for a Whoosh commit (which may merge segments). Elsewhere (commands,
+shell, tests) it is drained synchronously, so the index is current on return.
+Tests that save through the test client call `wait_for_background()` first.
+A background drain that dies leaves its tasks queued: the next drain applies them.
 """
 
 from __future__ import annotations
 
+import contextvars
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 
 from archive.models import IndexTask
 
 log = logging.getLogger("archive.search")
 
-# Queue draining runs synchronously after commit unless a thread is asked for.
 DRAIN_BATCH = 500
+
+# True while a web request is being handled (set by archive.middleware).
+_in_web_request: contextvars.ContextVar[bool] = contextvars.ContextVar("archive_in_web_request", default=False)
+_threads: set[threading.Thread] = set()
+_threads_lock = threading.Lock()
 
 
 def lock_path() -> Path:
@@ -58,7 +71,56 @@ def enqueue(*, article_ids: Iterable[int]) -> None:
     if not ids:
         return
     IndexTask.objects.bulk_create([IndexTask(article_id=article_id) for article_id in ids])
-    transaction.on_commit(drain)
+    connection = transaction.get_connection()
+    # One drain per transaction, however many rows it saved (an inline formset saves
+    # dozens of paragraphs). Callbacks of a rolled-back savepoint are dropped by
+    # Django, so this never skips the drain a committed change needs.
+    if not any(entry[1] is _after_commit for entry in connection.run_on_commit):
+        transaction.on_commit(_after_commit)
+
+
+@contextmanager
+def in_web_request() -> Iterator[None]:
+    """Drain in a background thread after commits made inside this block."""
+    token = _in_web_request.set(True)
+    try:
+        yield
+    finally:
+        _in_web_request.reset(token)
+
+
+def _after_commit() -> None:
+    if _in_web_request.get() and settings.ARCHIVE_INDEX_IN_BACKGROUND:
+        drain_in_background()
+    else:
+        drain()
+
+
+def drain_in_background() -> threading.Thread:
+    thread = threading.Thread(target=_background_drain, name="archive-index-drain", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+    return thread
+
+
+def _background_drain() -> None:
+    try:
+        drain()
+    except Exception:
+        log.exception("background index update failed; its tasks stay queued for the next drain")
+    finally:
+        connections.close_all()  # this thread's connections only
+        with _threads_lock:
+            _threads.discard(threading.current_thread())
+
+
+def wait_for_background(*, timeout: float = 30.0) -> None:
+    """Wait until the background drains started so far have finished (for tests and shutdown)."""
+    with _threads_lock:
+        threads = list(_threads)
+    for thread in threads:
+        thread.join(timeout)
 
 
 def pending() -> bool:
