@@ -3,7 +3,7 @@
 Syntax: plain words (all must match), "quoted phrases", OR between two terms,
 -exclusion, and title:word. Anything else is taken literally; no input raises.
 Each term goes through archive.text's normalisation and segmentation, exactly
-as documents do.
+as documents do; archive.search.engine turns terms into index look-ups.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from archive.text.normalise import normalise
-from archive.text.tokenise import Run, char_grams, runs, segment, stem
+from archive.text.tokenise import Run, runs, segment, stem
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
 
+# Lone surrogates (from a broken encoding; nothing can encode them) and control characters.
+_UNSAFE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>title):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
 
@@ -69,10 +69,14 @@ def term_tokens(term: Term) -> list[str]:
 
 def parse(raw: str) -> ParsedQuery:
     notice = ""
-    text = raw.strip()
+    text = _UNSAFE.sub(" ", raw).strip()
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+    if text.count('"') % 2:
+        # An unclosed quote would swallow the rest of the query (operators too) as a phrase: drop it.
+        cut = text.rfind('"')
+        text = text[:cut] + " " + text[cut + 1 :]
     parsed = ParsedQuery(raw=raw, notice=notice)
     pending_or = False
     for match in _TOKEN.finditer(text):
@@ -96,64 +100,3 @@ def parse(raw: str) -> ParsedQuery:
         parsed.excluded = parsed.excluded[: max(0, MAX_TERMS - len(parsed.positive_terms))]
         parsed.notice = parsed.notice or f"Only the first {MAX_TERMS} terms were searched."
     return parsed
-
-
-# --- to Whoosh --------------------------------------------------------------------------
-
-
-def _fields(term: Term) -> tuple[str, str]:
-    return ("title_words", "title_chars") if term.field == "title" else ("text", "chars")
-
-
-def _chars_query(fieldname: str, cjk_run: str) -> wq.Query:
-    """A run of Chinese characters occurring contiguously, whatever jieba made of it."""
-    if len(cjk_run) == 1:
-        # Every occurrence of a character begins a bigram or ends a run (its own token).
-        return wq.Prefix(fieldname, cjk_run)
-    grams = char_grams(cjk_run)[:-1]
-    if len(grams) == 1:
-        return wq.Term(fieldname, grams[0])
-    return wq.Phrase(fieldname, grams)
-
-
-def _words_query(fieldname: str, words: list[str]) -> wq.Query:
-    return wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words)
-
-
-def match_query(term: Term) -> wq.Query:
-    """What a term requires of a document. Adjacent words form a phrase."""
-    words_field, chars_field = _fields(term)
-    parts: list[wq.Query] = []
-    words: list[str] = []
-    for run in term.runs:
-        if run.kind == "cjk":
-            if words:
-                parts.append(_words_query(words_field, words))
-                words = []
-            parts.append(_chars_query(chars_field, run.text))
-        else:
-            words.append(stem(run.text))
-    if words:
-        parts.append(_words_query(words_field, words))
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def word_query(term: Term) -> wq.Query | None:
-    """The term's Chinese runs as jieba words: a real-word match, for ranking."""
-    words_field, _ = _fields(term)
-    parts = [_words_query(words_field, list(segment(run.text))) for run in term.runs if run.kind == "cjk"]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def title_query(term: Term) -> wq.Query:
-    return match_query(Term(raw=term.raw, runs=term.runs, field="title"))
-
-
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
-    required = [wq.Or([match_query(term) for term in group]) for group in parsed.groups]
-    query: wq.Query = wq.And(required) if len(required) > 1 else required[0]
-    if parsed.excluded:
-        query = wq.AndNot(query, wq.Or([match_query(term) for term in parsed.excluded]))
-    return query
