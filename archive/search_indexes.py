@@ -4,7 +4,7 @@ Per article rather than per paragraph: the archive's results are articles, and
 `count` counts articles, so one document each keeps the index 10–15 times
 smaller and a count exact without grouping. The matching paragraphs of the
 articles on a page are found afterwards by archive.search.matching, with the
-same tokens the index holds.
+same normalisation and tokens the index holds.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Article
-from archive.search.analysis import char_field, word_field
-from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+from archive.search.analysis import FieldTexts, analyse
+from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+
+DOCUMENT_FIELDS = {"id", "django_ct", "django_id", *TEXT_FIELDS, *GRAM_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
 
 
 def searchable_texts(article: Article) -> list[str]:
@@ -21,11 +23,26 @@ def searchable_texts(article: Article) -> list[str]:
     return [paragraph.text for paragraph in article.paragraphs.all() if not paragraph.is_boilerplate]
 
 
+def _body(article: Article) -> FieldTexts:
+    # Haystack prepares field by field; analyse the body once per article.
+    if not hasattr(article, "_search_body"):
+        article._search_body = analyse(searchable_texts(article))
+    return article._search_body
+
+
+def _title(article: Article) -> FieldTexts:
+    if not hasattr(article, "_search_title"):
+        article._search_title = analyse([article.title])
+    return article._search_title
+
+
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     chars = indexes.CharField()
+    grams = indexes.CharField()
     title_words = indexes.CharField()
     title_chars = indexes.CharField()
+    title_grams = indexes.CharField()
     language = indexes.CharField(model_attr="language")
     month = indexes.CharField()
     article_pk = indexes.IntegerField(model_attr="pk")
@@ -39,16 +56,22 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article.objects.prefetch_related("paragraphs").order_by("pk")
 
     def prepare_text(self, article: Article) -> str:
-        return word_field(searchable_texts(article))
+        return _body(article).words
 
     def prepare_chars(self, article: Article) -> str:
-        return char_field(searchable_texts(article))
+        return _body(article).chars
+
+    def prepare_grams(self, article: Article) -> str:
+        return _body(article).grams
 
     def prepare_title_words(self, article: Article) -> str:
-        return word_field([article.title])
+        return _title(article).words
 
     def prepare_title_chars(self, article: Article) -> str:
-        return char_field([article.title])
+        return _title(article).chars
+
+    def prepare_title_grams(self, article: Article) -> str:
+        return _title(article).grams
 
     def prepare_month(self, article: Article) -> str:
         if article.pub_year and article.pub_month:
@@ -65,5 +88,4 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def document(self, article: Article) -> dict:
         """The Whoosh document for an article: Haystack's ids plus our fields."""
         prepared = self.full_prepare(article)
-        wanted = {"id", "django_ct", "django_id", *TEXT_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
-        return {key: value for key, value in prepared.items() if key in wanted and value is not None}
+        return {key: value for key, value in prepared.items() if key in DOCUMENT_FIELDS and value is not None}

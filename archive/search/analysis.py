@@ -1,6 +1,6 @@
 """The Whoosh side of analysis: nothing but splitting our pre-tokenised text.
 
-All real analysis (normalisation, jieba, stemming, character bigrams) happens in
+All real analysis (normalisation, jieba, stemming, character n-grams) happens in
 archive.text before a document or a query reaches the engine, so any engine with
 a whitespace analyzer gives the same results. Documents arrive as tokens joined
 by spaces, with PARAGRAPH_BREAK between paragraphs so that a phrase never
@@ -10,29 +10,48 @@ matches across two paragraphs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from whoosh.analysis import Token, Tokenizer
 
 from archive.text.normalise import normalise
-from archive.text.tokenise import char_tokens, word_tokens
+from archive.text.tokenise import char_grams, long_grams, runs, segment, stem
 
 PARAGRAPH_BREAK = "\u2029"
 # Positions skipped at a paragraph break: more than any phrase we accept is long.
 BREAK_GAP = 64
 
 
-def word_field(texts: Iterable[str]) -> str:
-    """The `words` field of a document made of these paragraphs."""
-    return f" {PARAGRAPH_BREAK} ".join(" ".join(word_tokens(normalise(text))) for text in texts)
+@dataclass(frozen=True)
+class FieldTexts:
+    """The three pre-tokenised fields of a text (see archive.text.tokenise)."""
+
+    words: str
+    chars: str
+    grams: str
 
 
-def char_field(texts: Iterable[str]) -> str:
-    """The `chars` field of a document made of these paragraphs."""
-    return f" {PARAGRAPH_BREAK} ".join(" ".join(char_tokens(normalise(text))) for text in texts)
+def analyse(texts: Iterable[str]) -> FieldTexts:
+    """Normalise and segment each paragraph once, into all three fields."""
+    words: list[str] = []
+    chars: list[str] = []
+    grams: list[str] = []
+    for text in texts:
+        if words:
+            words.append(PARAGRAPH_BREAK)
+            chars.append(PARAGRAPH_BREAK)
+        for run in runs(normalise(text)):
+            if run.kind == "cjk":
+                words.extend(segment(run.text))
+                chars.extend(char_grams(run.text))
+                grams.extend(long_grams(run.text))
+            else:
+                words.append(stem(run.text))
+    return FieldTexts(words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams))
 
 
 class PretokenisedTokenizer(Tokenizer):
-    """Splits on single spaces; a PARAGRAPH_BREAK token only advances the position."""
+    """Splits on spaces; a PARAGRAPH_BREAK token only advances the position."""
 
     def __call__(
         self,

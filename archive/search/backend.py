@@ -27,6 +27,7 @@ from archive.search.analysis import pretokenised_analyzer
 log = logging.getLogger("archive.search")
 
 TEXT_FIELDS = ("text", "chars", "title_words", "title_chars")
+GRAM_FIELDS = ("grams", "title_grams")  # frequencies only: never used in phrases
 KEYWORD_FIELDS = ("language", "month")
 NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort")
 
@@ -40,6 +41,8 @@ def build_archive_schema() -> Schema:
     }
     for name in TEXT_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, phrase=True, stored=False)
+    for name in GRAM_FIELDS:
+        fields[name] = TEXT(analyzer=analyzer, phrase=False, stored=False)
     for name in KEYWORD_FIELDS:
         fields[name] = WhooshID(stored=False, sortable=True)
     for name in NUMERIC_FIELDS:
@@ -76,12 +79,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def remove(self, obj_or_string, commit=True):
         self.apply(documents=[], removed_ids=[get_identifier(obj_or_string)])
-
-    def searcher(self):
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
-        return self.index.searcher(weighting=archive_weighting())
 
     # --- whole-index operations -----------------------------------------------------------
 
@@ -125,13 +122,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except Exception:  # any corruption shows up as some Whoosh or OS error
             log.exception("search index at %s cannot be opened", self.path)
             return False
-
-
-def archive_weighting():
-    from whoosh import scoring
-
-    # A low B keeps length normalisation from sinking a long article that holds the word.
-    return scoring.BM25F(B=0.3, K1=1.2)
 
 
 class ArchiveWhooshEngine(WhooshEngine):

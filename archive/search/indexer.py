@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from haystack import connections
 
 from archive.search.backend import ArchiveWhooshBackend
+from archive.search.engine import Snapshot, snapshot_for
 from archive.search_indexes import ArticleIndex
 
 log = logging.getLogger("archive.search")
@@ -21,6 +22,14 @@ def backend() -> ArchiveWhooshBackend:
     if engine.get_backend().path != connections.connections_info["default"]["PATH"]:
         engine = connections.reload("default")
     return engine.get_backend()
+
+
+def snapshot() -> Snapshot:
+    """The current index, opened once per generation, for reading."""
+    current = backend()
+    if not current.setup_complete:
+        current.setup()
+    return snapshot_for(current.index, path=current.path)
 
 
 def identifier(article_id: int) -> str:

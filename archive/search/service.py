@@ -12,14 +12,16 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from archive.models import Article, Language, Paragraph, Source
 from archive.search import indexer
+from archive.search.engine import exclude, intersect, real_word_hits, term_hits, union
 from archive.search.highlight import original_spans, snippet
 from archive.search.matching import ParagraphText, match_paragraph
-from archive.search.query import ParsedQuery, parse, title_query, to_whoosh, word_query
+from archive.search.query import ParsedQuery, parse
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -40,7 +42,6 @@ class ArticleHit:
     article: Article
     paragraphs: list[ParagraphHit]
     paragraphs_matched: int
-    score: float = 0.0
 
 
 @dataclass
@@ -113,68 +114,47 @@ def _date_sort(day: datetime.date | None) -> int:
     return day.year * 10000 + day.month * 100 + day.day if day else 0
 
 
-@dataclass
-class _Match:
-    docnum: int
-    article_pk: int
-    score: float
-    real_words: int
-    title_hits: int
-    published_sort: int
-
-    def sort_key(self) -> tuple:
-        return (-self.real_words, -self.title_hits, -self.score, -self.published_sort, self.article_pk)
-
-
-def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[list[_Match], dict[str, Counter]]:
-    with indexer.backend().searcher() as searcher:
-        results = searcher.search(to_whoosh(parsed), limit=None, terms=False)
-        scored = list(results.top_n)  # (score, docnum) for every match
-        if not scored:
-            return [], {}
-        reader = searcher.reader()
-        columns = {
-            name: reader.column_reader(name)
-            for name in ("article_pk", "source_pk", "published_sort", "language", "month")
-        }
-        matched = {docnum for _, docnum in scored}
-        real_words: Counter = Counter()
-        title_hits: Counter = Counter()
-        for term in parsed.positive_terms:
-            words = word_query(term)
-            if words is not None:
-                real_words.update(matched.intersection(searcher.docs_for_query(words)))
-            title_hits.update(matched.intersection(searcher.docs_for_query(title_query(term))))
-        matches, facets = [], {"language": Counter(), "source": Counter(), "month": Counter()}
-        low, high = _date_sort(filters.date_from), _date_sort(filters.date_to)
-        for score, docnum in scored:
-            language = columns["language"][docnum]
-            source_pk = columns["source_pk"][docnum]
-            month = columns["month"][docnum]
-            published = columns["published_sort"][docnum]
-            if (
-                (filters.language and language != filters.language)
-                or (filters.source_pk and source_pk != filters.source_pk)
-                or (filters.month and month != filters.month)
-                or (low and published < low)
-                or (high and (published == 0 or published > high))
-            ):
-                continue
-            facets["language"][language] += 1
-            facets["source"][source_pk] += 1
-            facets["month"][month] += 1
-            matches.append(
-                _Match(
-                    docnum=docnum,
-                    article_pk=columns["article_pk"][docnum],
-                    score=score,
-                    real_words=real_words[docnum],
-                    title_hits=title_hits[docnum],
-                    published_sort=published,
-                )
-            )
-    matches.sort(key=_Match.sort_key)
-    return matches, facets
+def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict[str, Counter]]:
+    """Article pks of every match, best first, and the facet counts of the matches."""
+    snapshot = indexer.snapshot()
+    groups = []
+    for group in parsed.groups:
+        alternatives = [term_hits(snapshot, term) for term in group]
+        groups.append(union([hits for hits in alternatives if len(hits)]) if any(map(len, alternatives)) else None)
+    if any(group is None for group in groups):
+        return np.zeros(0, dtype=np.int64), {}
+    hits = intersect(groups)
+    if parsed.excluded and len(hits):
+        hits = exclude(hits, union([term_hits(snapshot, term) for term in parsed.excluded]))
+    columns = snapshot.columns
+    ids = hits.ids
+    keep = np.ones(len(ids), dtype=bool)
+    if filters.language:
+        keep &= columns["language"][ids] == filters.language
+    if filters.source_pk:
+        keep &= columns["source_pk"][ids] == filters.source_pk
+    if filters.month:
+        keep &= columns["month"][ids] == filters.month
+    published = columns["published_sort"][ids]
+    if filters.date_from:
+        keep &= published >= _date_sort(filters.date_from)
+    if filters.date_to:
+        keep &= (published > 0) & (published <= _date_sort(filters.date_to))
+    ids, scores, published = ids[keep], hits.scores[keep], published[keep]
+    real_words = np.zeros(len(ids), dtype=np.int32)
+    title_hits = np.zeros(len(ids), dtype=np.int32)
+    for term in parsed.positive_terms:
+        real_words += np.isin(ids, real_word_hits(snapshot, term))
+        title_hits += np.isin(ids, term_hits(snapshot, term, field="title").ids)
+    # Real words, then title matches, then BM25, then recency (np.lexsort: last key first).
+    order = np.lexsort((-published, -scores, -title_hits, -real_words))
+    facets = {}
+    for name, column in (("language", "language"), ("source", "source_pk"), ("month", "month")):
+        values, counts = np.unique(columns[column][ids], return_counts=True)
+        facets[name] = Counter(
+            {value.item() if hasattr(value, "item") else value: int(n) for value, n in zip(values, counts, strict=True)}
+        )
+    return columns["article_pk"][ids[order]], facets
 
 
 def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
@@ -221,17 +201,12 @@ def search_articles(*, query: str, page: int = 1, per_page: int = 10, filters: d
             facets=_facet_lists({}), error=parsed.notice,
         )  # fmt: skip
     matches, facets = _ranked_matches(parsed, SearchFilters.from_mapping(filters))
-    on_page = matches[(page - 1) * per_page : page * per_page]
+    on_page = [int(pk) for pk in matches[(page - 1) * per_page : page * per_page]]
     paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     articles = Article.objects.select_related("source").prefetch_related(paragraphs)
-    by_pk = articles.in_bulk([match.article_pk for match in on_page])
-    results = []
-    for match in on_page:
-        article = by_pk.get(match.article_pk)
-        if article is not None:  # an article deleted a moment ago, its removal still queued
-            hit = article_hit(article=article, parsed=parsed)
-            hit.score = match.score
-            results.append(hit)
+    by_pk = articles.in_bulk(on_page)
+    # An article deleted a moment ago may still be in the index, its removal queued.
+    results = [article_hit(article=by_pk[pk], parsed=parsed) for pk in on_page if pk in by_pk]
     return SearchPage(
         query=query,
         count=len(matches),

@@ -1,10 +1,12 @@
 """Segmentation of normalised text into search tokens.
 
-Two token streams are made from the same normalised text (see DESIGN.md §4):
+Three token streams are made from the same normalised text (see DESIGN.md §4):
 - words: jieba's words for Chinese runs, Snowball (Porter2) stems for other words;
 - chars: for each run of Chinese characters, its bigrams and its last character,
   so that any substring of two or more characters is a phrase of bigrams and any
-  single character is a prefix of some token.
+  single character is a prefix of some token;
+- grams: the trigrams and 4-grams of each run, so that the commonest queries
+  (words of 2–4 characters) are one term each, found without reading positions.
 Token positions count tokens, never characters.
 """
 
@@ -62,19 +64,6 @@ def char_grams(cjk_run: str) -> list[str]:
     return grams
 
 
-def word_tokens(normalised: str) -> list[str]:
-    tokens: list[str] = []
-    for run in runs(normalised):
-        if run.kind == "cjk":
-            tokens.extend(segment(run.text))
-        else:
-            tokens.append(stem(run.text))
-    return tokens
-
-
-def char_tokens(normalised: str) -> list[str]:
-    tokens: list[str] = []
-    for run in runs(normalised):
-        if run.kind == "cjk":
-            tokens.extend(char_grams(run.text))
-    return tokens
+def long_grams(cjk_run: str) -> list[str]:
+    """Trigrams and 4-grams of a Chinese run: a run of 3 or 4 characters is then one term."""
+    return [cjk_run[i : i + size] for size in (3, 4) for i in range(len(cjk_run) - size + 1)]
