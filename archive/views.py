@@ -1,25 +1,74 @@
-"""Thin views: parse the request, call a selector, render."""
+"""Thin views: parse the request, call a selector or the search, render."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 
-from archive.models import Article
+from archive import selectors
+from archive.forms import ArticleFilterForm, SearchForm, script_choice
+from archive.models import Article, Paragraph
 from archive.search.service import search_articles
+
+ARTICLES_PER_PAGE = 20
+RESULTS_PER_PAGE = 10
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.select_related("source")
-    return render(request, "archive/article_list.html", {"articles": articles})
+    form = ArticleFilterForm(request.GET or None)
+    filters = form.filters()
+    articles = selectors.list_articles(
+        language=filters.get("language"),
+        source_id=filters.get("source"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filtered": bool(filters),
+        "page_obj": page,
+        "articles": page.object_list,
+        "languages": selectors.language_choices(),
+    }
+    return render(request, "archive/article_list.html", context)
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
-    return render(request, "archive/article_detail.html", {"article": article})
+    try:
+        article = selectors.get_article(article_id=pk)
+    except Article.DoesNotExist:
+        raise Http404("No such article") from None
+    script = script_choice(request.GET.get("script"))
+    paragraphs: list[Paragraph] = list(article.paragraphs.order_by("position"))
+    title, title_lang = selectors.show_text(
+        text=article.title,
+        language=selectors.title_language(article=article),
+        script=script,
+    )
+    context = {
+        "article": article,
+        "title": title,
+        "title_lang": title_lang,
+        "blocks": selectors.article_blocks(paragraphs=paragraphs, script=script),
+        "script": script,
+        "has_chinese": any(p.language in selectors.CHINESE for p in paragraphs),
+        "furniture_count": sum(p.is_boilerplate for p in paragraphs),
+        "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        "accessed": timezone.localdate(),
+    }
+    return render(request, "archive/article_detail.html", context)
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    page = search_articles(query=request.GET.get("q", ""), page=_page_number(request))
-    return render(request, "archive/search.html", {"page": page})
+    form = SearchForm(request.GET or None)
+    filters = form.filters()
+    query = form.cleaned_data.get("q", "").strip() if form.is_bound else ""
+    page = None
+    if query:
+        page = search_articles(query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters)
+    context = {"form": form, "query": query, "page": page, "filtered": bool(filters)}
+    return render(request, "archive/search.html", context)
 
 
 def api_search(request: HttpRequest) -> JsonResponse:

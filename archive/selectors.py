@@ -1,0 +1,182 @@
+"""Read-side queries for the web pages (HackSoft style: keyword-only, no writes).
+
+Writes live in archive.services; search lives in archive.search.service.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
+
+from archive.models import Article, Language, Paragraph, Role, Source
+from archive.text.normalise import to_simplified, to_traditional
+from archive.text.script import paragraph_language
+
+LEAD_CHARS = 400  # how much of the first body paragraph the list fetches
+
+SCRIPTS = ("original", "simplified", "traditional")
+CHINESE = (Language.SIMPLIFIED, Language.TRADITIONAL)
+
+
+def list_articles(
+    *,
+    language: str | None = None,
+    source_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Article]:
+    """Articles newest first; undated and partly dated ones last, each with `lead` (its first body paragraph).
+
+    A date range keeps only fully dated articles inside it: an article dated
+    "4 March (year unknown)" cannot honestly be said to fall in a range.
+    """
+    lead = (
+        Paragraph.objects.filter(article=OuterRef("pk"), role=Role.BODY, is_boilerplate=False)
+        .order_by("position")
+        .annotate(start=Substr("text", 1, LEAD_CHARS))
+        .values("start")[:1]
+    )
+    lead_language = (
+        Paragraph.objects.filter(article=OuterRef("pk"), role=Role.BODY, is_boilerplate=False)
+        .order_by("position")
+        .values("language")[:1]
+    )
+    articles = Article.objects.select_related("source").annotate(
+        lead=Subquery(lead),
+        lead_language=Subquery(lead_language),
+    )
+    if language:
+        articles = articles.filter(language=language)
+    if source_id:
+        articles = articles.filter(source_id=source_id)
+    if date_from:
+        articles = articles.filter(published_on__gte=date_from)
+    if date_to:
+        articles = articles.filter(published_on__lte=date_to)
+    return articles.order_by(
+        F("published_on").desc(nulls_last=True),
+        F("pub_year").desc(nulls_last=True),
+        F("pub_month").desc(nulls_last=True),
+        F("pub_day").desc(nulls_last=True),
+        "-imported_at",
+        "-id",
+    )
+
+
+def language_choices() -> list[tuple[str, str, int]]:
+    """(code, label, number of articles) for every language present, in the order of Language."""
+    counts = dict(Article.objects.values_list("language").annotate(n=Count("id")).values_list("language", "n"))
+    return [(code, label, counts[code]) for code, label in Language.choices if counts.get(code)]
+
+
+def source_choices() -> list[tuple[int, str, int]]:
+    """(id, name, number of articles) for every source that has articles."""
+    sources = Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("name")
+    return [(source.pk, str(source), source.n) for source in sources]
+
+
+def get_article(*, article_id: int) -> Article:
+    """The article with its source; raises Article.DoesNotExist."""
+    return Article.objects.select_related("source").get(pk=article_id)
+
+
+# --- The article page: paragraphs as shown, in a chosen script -------------------------------
+
+
+@dataclass(frozen=True)
+class ShownParagraph:
+    """A paragraph as the page shows it: the text possibly converted to another script."""
+
+    position: int
+    text: str
+    lang: str  # BCP 47 tag of the text as shown
+    role: str
+    is_boilerplate: bool
+    converted: bool  # True when the script switch changed the stored text
+
+
+@dataclass(frozen=True)
+class Block:
+    """One row of the article page: a single paragraph, an English | Chinese pair, or a run of page furniture."""
+
+    kind: str  # "single", "pair" or "furniture"
+    paragraphs: tuple[ShownParagraph, ...]
+
+
+def _is_chinese(language: str) -> bool:
+    return language in CHINESE
+
+
+def show_text(*, text: str, language: str, script: str) -> tuple[str, str]:
+    """(text, lang) of a text in `language` shown in `script`; stored text is never changed."""
+    if _is_chinese(language):
+        if script == "simplified":
+            return to_simplified(text), Language.SIMPLIFIED
+        if script == "traditional":
+            return to_traditional(text), Language.TRADITIONAL
+    return text, language
+
+
+def shown_paragraph(*, paragraph: Paragraph, script: str) -> ShownParagraph:
+    text, lang = show_text(text=paragraph.text, language=paragraph.language, script=script)
+    return ShownParagraph(
+        position=paragraph.position,
+        text=text,
+        lang=lang,
+        role=paragraph.role,
+        is_boilerplate=paragraph.is_boilerplate,
+        converted=text != paragraph.text,
+    )
+
+
+def title_language(*, article: Article) -> str:
+    """The language of the title: the article's, or for a bilingual or unknown article, the title's own."""
+    if article.language in (Language.ENGLISH, *CHINESE):
+        return article.language
+    return paragraph_language(article.title)
+
+
+def article_blocks(*, paragraphs: list[Paragraph], script: str = "original") -> list[Block]:
+    """Paragraphs in file order, grouped for display.
+
+    Consecutive page furniture becomes one collapsible block (so permalinks keep
+    their order); a paragraph with a translation becomes an English | Chinese
+    pair, English first, and its partner is not repeated on its own.
+    """
+    by_pk = {paragraph.pk: paragraph for paragraph in paragraphs}
+    partner_of: dict[int, Paragraph] = {}
+    for paragraph in paragraphs:
+        if paragraph.translation_id and paragraph.translation_id in by_pk and not paragraph.is_boilerplate:
+            other = by_pk[paragraph.translation_id]
+            partner_of[paragraph.pk] = other
+            partner_of[other.pk] = paragraph
+    blocks: list[Block] = []
+    furniture: list[ShownParagraph] = []
+    placed: set[int] = set()
+
+    def flush() -> None:
+        if furniture:
+            blocks.append(Block(kind="furniture", paragraphs=tuple(furniture)))
+            furniture.clear()
+
+    for paragraph in paragraphs:
+        if paragraph.pk in placed:
+            continue
+        if paragraph.is_boilerplate:
+            furniture.append(shown_paragraph(paragraph=paragraph, script=script))
+            continue
+        flush()
+        partner = partner_of.get(paragraph.pk)
+        if partner is not None:
+            pair = sorted((paragraph, partner), key=lambda p: (p.language != Language.ENGLISH, p.position))
+            blocks.append(
+                Block(kind="pair", paragraphs=tuple(shown_paragraph(paragraph=p, script=script) for p in pair))
+            )
+            placed.add(partner.pk)
+        else:
+            blocks.append(Block(kind="single", paragraphs=(shown_paragraph(paragraph=paragraph, script=script),)))
+    flush()
+    return blocks
