@@ -39,8 +39,11 @@ def language_label(code: str) -> str:
 
 
 def _month_name(month: int) -> str:
-    # Chinese dates use numbers ("3月"), so only English and similar formats need a name.
-    if (get_language() or "en").startswith("en"):
+    """ "March" in English; "3月" in Chinese, whose date formats ("%(year)s年%(month_name)s%(day)s日") use numbers."""
+    language = (get_language() or "en").lower()
+    if language.startswith("zh"):
+        return f"{month}月"
+    if language.startswith("en"):
         return _ENGLISH_MONTHS[month - 1]
     return str(MONTHS.get(month, month))
 
