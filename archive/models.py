@@ -66,8 +66,8 @@ class Article(models.Model):
     curated_at = models.DateTimeField(_("edited in the admin at"), null=True, blank=True, db_index=True)
 
     # Per-row snapshots of every save and delete, for the admin's history and revert
-    # (see archive.admin for why django-simple-history). Importer writes made with
-    # bulk_create/bulk_update/QuerySet.update leave no history rows.
+    # (see archive.admin for why django-simple-history). bulk_create/bulk_update/
+    # QuerySet.update write none by themselves: archive.services writes them in bulk.
     history = HistoricalRecords()
 
     class Meta:

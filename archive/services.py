@@ -11,11 +11,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from archive.models import Article, Paragraph, Source
+from archive.models import Article, Paragraph, Role, Source
 from archive.search import queue
+from archive.text.boilerplate import FURNITURE
 from archive.text.decode import DecodeError
-from archive.text.pipeline import ParsedPage, parse_page
+from archive.text.pipeline import ParsedPage, parse_page, parse_text
 
 log = logging.getLogger("archive.import")
 
@@ -24,6 +27,7 @@ UPDATED = "updated"
 UNCHANGED = "unchanged"
 FAILED = "failed"
 SKIPPED = "skipped"
+CONFLICT = "conflict"  # the file changed, but a curator edited the article since: kept unless forced
 
 
 class ImportRefused(Exception):
@@ -33,7 +37,7 @@ class ImportRefused(Exception):
 @dataclass(frozen=True)
 class FileResult:
     source_file: str
-    outcome: str  # imported, updated, unchanged, failed, skipped
+    outcome: str  # imported, updated, unchanged, failed, skipped, conflict
     article_id: int | None = None
     message: str = ""
     duplicate_of: str = ""  # another file with byte-identical content
@@ -53,6 +57,10 @@ class ImportReport:
         return [result for result in self.results if result.outcome == FAILED]
 
     @property
+    def conflicts(self) -> list[FileResult]:
+        return [result for result in self.results if result.outcome == CONFLICT]
+
+    @property
     def warnings(self) -> list[FileResult]:
         return [result for result in self.results if result.outcome == SKIPPED]
 
@@ -64,7 +72,8 @@ class ImportReport:
         prefix = "dry run: would have " if self.dry_run else ""
         line = (
             f"{prefix}imported {self.count(IMPORTED)}, updated {self.count(UPDATED)}, "
-            f"unchanged {self.count(UNCHANGED)}, failed {self.count(FAILED)}, skipped {self.count(SKIPPED)}"
+            f"unchanged {self.count(UNCHANGED)}, failed {self.count(FAILED)}, skipped {self.count(SKIPPED)}, "
+            f"conflicts {self.count(CONFLICT)}"
         )
         if self.duplicates:
             pairs = "; ".join(f"{result.source_file} = {result.duplicate_of}" for result in self.duplicates)
@@ -108,7 +117,8 @@ def import_paths(
     """Import files and directories; one transaction per file, so a failure loses only that file.
 
     `root` overrides the import root (by default the directory given, or a file's parent).
-    `force` re-imports files whose content is unchanged.
+    `force` re-imports files whose content is unchanged, and overwrites articles a
+    curator has edited in the admin since their import (otherwise a conflict).
     """
     report = ImportReport(dry_run=dry_run)
     files = collect_files(paths=paths)
@@ -117,7 +127,7 @@ def import_paths(
         name = relative_name(path=path, root=root or file_root)
         result = import_file(path=path, source_file=name, dry_run=dry_run, force=force)
         digest = result.content_hash
-        if result.outcome not in (FAILED, SKIPPED) and digest:
+        if result.outcome not in (FAILED, SKIPPED, CONFLICT) and digest:
             duplicate_of = seen_hashes.get(digest) or _stored_duplicate(digest=digest, source_file=name)
             if duplicate_of:
                 result = dataclasses.replace(result, duplicate_of=duplicate_of)
@@ -153,6 +163,18 @@ def import_file(*, path: Path, source_file: str, dry_run: bool = False, force: b
         existing = Article.objects.filter(source_file=source_file).first()
         if existing and existing.content_hash == digest and not force:
             return FileResult(source_file=source_file, outcome=UNCHANGED, article_id=existing.pk, content_hash=digest)
+        if existing and existing.curated_at and not force:
+            edited = timezone.localtime(existing.curated_at).strftime("%Y-%m-%d %H:%M")
+            return FileResult(
+                source_file=source_file,
+                outcome=CONFLICT,
+                article_id=existing.pk,
+                content_hash=digest,
+                message=(
+                    f"the file changed, but article {existing.pk} was edited in the admin on {edited} "
+                    "since its import; the edit is kept (use --force to overwrite it with the file)"
+                ),
+            )
         page = parse_page(data)
         if not page.paragraphs:
             return FileResult(source_file=source_file, outcome=SKIPPED, message="no text (only blank lines), skipped")
@@ -186,17 +208,14 @@ def save_article(*, page: ParsedPage, source_file: str, content_hash: str, artic
     """Create or update (same id) the article of a parsed page and replace its paragraphs.
 
     Call inside a transaction: the index queue entry is written with the change.
+    An update overwrites curator edits (the caller has checked `curated_at`); the
+    replaced paragraphs stay in their history ("-" rows), so they can be recovered.
+    The new paragraphs are bulk-created, with their "+" history rows written in bulk.
     """
     article = article or Article(source_file=source_file)
-    article.title = (page.title or source_file)[:500]
-    article.source = get_or_create_source(name=page.source_name, domain=page.source_domain)
-    article.original_url = page.original_url
-    article.pub_year = page.pub_year
-    article.pub_month = page.pub_month
-    article.pub_day = page.pub_day
-    article.pub_year_inferred = page.pub_year_inferred
-    article.language = page.language
+    _apply_page_metadata(article=article, page=page, fallback_title=source_file)
     article.content_hash = content_hash
+    article.curated_at = None
     article.save()
     article.paragraphs.all().delete()
     rows = Paragraph.objects.bulk_create(
@@ -223,8 +242,91 @@ def save_article(*, page: ParsedPage, source_file: str, content_hash: str, artic
             paired.append(paragraph)
     if paired:
         Paragraph.objects.bulk_update(paired, ["translation"])
+    # bulk_create sends no signals, so simple-history wrote nothing: one "+" row per
+    # paragraph as imported, so that a curator's first edit can be reverted too.
+    Paragraph.history.bulk_history_create(list(by_position.values()), default_change_reason="imported")
     queue.enqueue(article_ids=[article.pk])
     return article
+
+
+def _apply_page_metadata(*, article: Article, page: ParsedPage, fallback_title: str) -> None:
+    article.title = (page.title or fallback_title)[:500]
+    article.source = get_or_create_source(name=page.source_name, domain=page.source_domain)
+    article.original_url = page.original_url
+    article.pub_year = page.pub_year
+    article.pub_month = page.pub_month
+    article.pub_day = page.pub_day
+    article.pub_year_inferred = page.pub_year_inferred
+    article.language = page.language
+
+
+# Curation: the admin's writes. QuerySet.update and bulk_update send no signals, so
+# every bulk write here queues its articles for reindexing itself.
+
+
+def mark_curated(*, article_ids: Iterable[int]) -> None:
+    """Record that a curator changed these articles: a re-import will not overwrite them silently."""
+    Article.objects.filter(pk__in=set(article_ids)).update(curated_at=timezone.now())
+
+
+def set_paragraphs_furniture(*, paragraph_ids: Iterable[int], furniture: bool, user=None) -> int:
+    """Flag paragraphs as page furniture (hidden, unsearched) or as body text; returns how many changed.
+
+    Furniture keeps a metadata line's role; body turns metadata/furniture into body
+    and leaves a title a title. Each change gets a history row, so it can be reverted.
+    """
+    with transaction.atomic():
+        changed: list[Paragraph] = []
+        for paragraph in Paragraph.objects.filter(pk__in=set(paragraph_ids)).select_for_update():
+            role = paragraph.role
+            if furniture and role not in FURNITURE:
+                role = Role.BOILERPLATE
+            elif not furniture and role in FURNITURE:
+                role = Role.BODY
+            if paragraph.is_boilerplate != furniture or paragraph.role != role:
+                paragraph.is_boilerplate, paragraph.role = furniture, role
+                changed.append(paragraph)
+        if changed:
+            reason = "marked as page furniture" if furniture else "marked as body"
+            bulk_update_with_history(
+                changed, Paragraph, ["is_boilerplate", "role"], default_user=user, default_change_reason=reason
+            )
+            article_ids = {paragraph.article_id for paragraph in changed}
+            mark_curated(article_ids=article_ids)
+            queue.enqueue(article_ids=article_ids)
+    return len(changed)
+
+
+def reinfer_metadata(*, article_ids: Iterable[int]) -> int:
+    """Re-read title, date, source, URL and language from each article's paragraphs as stored now.
+
+    Uses the importer's own pipeline (archive.text.pipeline.parse_text) on the
+    paragraphs' current text, so edits made in the admin are taken into account.
+    It does not mark the article as curated: it derives, as an import would.
+    Returns how many articles changed.
+    """
+    fields = ["title", "source_id", "original_url", "pub_year", "pub_month", "pub_day", "pub_year_inferred"]
+    fields += ["language"]
+    changed = 0
+    for article in Article.objects.filter(pk__in=set(article_ids)).prefetch_related("paragraphs"):
+        texts = [paragraph.text for paragraph in article.paragraphs.all()]
+        if not texts:
+            continue
+        page = parse_text("\n".join(texts))
+        with transaction.atomic():
+            before = [getattr(article, name) for name in fields]
+            _apply_page_metadata(article=article, page=page, fallback_title=article.title)
+            if [getattr(article, name) for name in fields] != before:
+                article._change_reason = "re-ran metadata inference"
+                article.save()  # post_save queues it for reindexing
+                changed += 1
+    return changed
+
+
+def reindex_articles(*, article_ids: Iterable[int]) -> None:
+    """Queue articles for reindexing from the database as it is now."""
+    with transaction.atomic():
+        queue.enqueue(article_ids=article_ids)
 
 
 def delete_article(*, article: Article) -> None:

@@ -17,7 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: seeds/)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen without writing")
-        parser.add_argument("--force", action="store_true", help="re-import files whose content is unchanged")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="re-import unchanged files, and overwrite articles edited in the admin since their import",
+        )
         parser.add_argument("--progress", action="store_true", help="show a progress bar even when not on a TTY")
 
     def handle(self, *args, paths: list[Path], dry_run: bool, force: bool, progress: bool, **options) -> None:
@@ -34,6 +38,8 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"{result.source_file}: {result.message}"))
         for result in report.failures:
             self.stderr.write(f"{result.source_file}: {result.message}")
+        for result in report.conflicts:
+            self.stderr.write(f"{result.source_file}: conflict: {result.message}")
         self.stdout.write(report.summary())
-        if report.failures:
+        if report.failures or report.conflicts:
             sys.exit(1)
