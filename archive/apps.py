@@ -6,4 +6,4 @@ class ArchiveConfig(AppConfig):
     verbose_name = "COVID-19 briefings archive"
 
     def ready(self) -> None:
-        from archive import signals  # noqa: F401 - connects the index signals
+        from archive import security, signals  # noqa: F401 - connect the index and login-throttle signals

@@ -29,19 +29,21 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",  # the sitemap.xml template
     "haystack",
     "simple_history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.security.ContentSecurityPolicyMiddleware",
+    "archive.security.SearchRateLimitMiddleware",  # before sessions: a refused search costs little
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.security.AdminLoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each admin edit
@@ -130,3 +132,17 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# archive.security: a CSP without inline scripts; per-IP search rate limit (0 turns it off; counts
+# live in the cache, per process with the default LocMemCache); admin login throttle per IP + username.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+ARCHIVE_CSP = env.str(
+    "ARCHIVE_CSP",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+)
+ARCHIVE_SEARCH_RATE_LIMIT = env.int("ARCHIVE_SEARCH_RATE_LIMIT", default=60)
+ARCHIVE_SEARCH_RATE_WINDOW = env.int("ARCHIVE_SEARCH_RATE_WINDOW", default=60)
+ARCHIVE_TRUST_X_FORWARDED_FOR = env.bool("ARCHIVE_TRUST_X_FORWARDED_FOR", default=False)
+ARCHIVE_LOGIN_MAX_FAILURES = env.int("ARCHIVE_LOGIN_MAX_FAILURES", default=5)
+ARCHIVE_LOGIN_LOCKOUT_SECONDS = env.int("ARCHIVE_LOGIN_LOCKOUT_SECONDS", default=15 * 60)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from haystack import connections
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -14,6 +15,8 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 def isolated_data_dir(settings, tmp_path: Path):
     """A fresh ARCHIVE_DATA_DIR (index and writer lock) per test, as django-haystack's own tests do."""
     settings.DATA_DIR = tmp_path
+    settings.ARCHIVE_SEARCH_RATE_LIMIT = 0  # tests/test_security.py turns it on where it is tested
+    cache.clear()  # rate-limit and login-throttle counters
     index_dir = str(tmp_path / "whoosh_index")
     previous = connections.connections_info["default"]["PATH"]
     connections.connections_info["default"]["PATH"] = index_dir
