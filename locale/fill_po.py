@@ -112,6 +112,8 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "file": "文件",
     "accessed %(date)s": "访问于 %(date)s",
     "To cite one paragraph, add its anchor (the ¶ link), e.g.": "如需引用某一段，请加上该段的锚点（¶ 链接），例如",
+    "Download the citation:": "下载引用格式：",
+    "plain text": "纯文本",
     "Browse briefings": "浏览简报",
     "e.g. 复工复产, 復工復產, resumption": "例如：复工复产、復工復產、resumption",
     "Search": "搜索",
