@@ -18,7 +18,8 @@ from archive.models import Article, Paragraph, Role, Source
 from archive.search import queue
 from archive.text.boilerplate import FURNITURE
 from archive.text.decode import DecodeError
-from archive.text.pipeline import ParsedPage, parse_page, parse_text
+from archive.text.formats import is_multi_record, parse_file
+from archive.text.pipeline import ParsedPage, parse_text
 
 log = logging.getLogger("archive.import")
 
@@ -125,6 +126,11 @@ def import_paths(
     seen_hashes: dict[str, str] = {}
     for path, file_root in _progress(files, enabled=progress, stream=progress_stream):
         name = relative_name(path=path, root=root or file_root)
+        if is_multi_record(path.name):  # WARC archives and JSONL exports: one article per record
+            from archive.record_import import import_records
+
+            report.results.extend(import_records(path=path, source_file=name, dry_run=dry_run, force=force))
+            continue
         result = import_file(path=path, source_file=name, dry_run=dry_run, force=force)
         digest = result.content_hash
         if result.outcome not in (FAILED, SKIPPED, CONFLICT) and digest:
@@ -175,7 +181,7 @@ def import_file(*, path: Path, source_file: str, dry_run: bool = False, force: b
                     "since its import; the edit is kept (use --force to overwrite it with the file)"
                 ),
             )
-        page = parse_page(data)
+        page = parse_file(data, name=path.name)
         if not page.paragraphs:
             return FileResult(source_file=source_file, outcome=SKIPPED, message="no text (only blank lines), skipped")
         outcome = UPDATED if existing else IMPORTED
@@ -215,6 +221,7 @@ def save_article(*, page: ParsedPage, source_file: str, content_hash: str, artic
     article = article or Article(source_file=source_file)
     _apply_page_metadata(article=article, page=page, fallback_title=source_file)
     article.content_hash = content_hash
+    article.captured_at = page.captured_at
     article.curated_at = None
     article.save()
     article.paragraphs.all().delete()

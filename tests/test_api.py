@@ -175,9 +175,7 @@ def test_partial_and_inferred_dates_in_csl():
     source = Source(name="Example")
     month_only = Article(pk=1, title="t", source=source, pub_year=2020, pub_month=3, source_file="a", content_hash="h")
     assert citation.citation_csl_json(month_only, accessed=ACCESSED, url=URL)["issued"] == {"date-parts": [[2020, 3]]}
-    inferred = Article(
-        pk=2, title="t", pub_year=2020, pub_month=3, pub_day=4, pub_year_inferred=True, source_file="a", content_hash="h"
-    )
+    inferred = Article(pk=2, title="t", pub_year=2020, pub_month=3, pub_day=4, pub_year_inferred=True)
     issued = citation.citation_csl_json(inferred, accessed=ACCESSED, url=URL)["issued"]
     assert issued == {"date-parts": [[2020, 3, 4]], "circa": True}
     assert "[year inferred]" in citation.citation_text(inferred, accessed=ACCESSED, url=URL)

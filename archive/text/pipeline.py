@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from archive.text import boilerplate, metadata, script
@@ -32,6 +33,7 @@ class ParsedPage:
     original_url: str
     encoding: str
     paragraphs: list[ParsedParagraph]
+    captured_at: datetime.datetime | None = None  # when the page was fetched (a WARC record's date)
 
 
 def translation_pairs(*, languages: list[str], roles: list[str]) -> dict[int, int]:
