@@ -100,6 +100,17 @@ def setup_django(data_dir: Path) -> None:
     django.setup()
 
 
+def code_version() -> dict:
+    """The commit measured, and whether the search code had uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    paths = ["archive/search", "archive/search_indexes.py", "archive/text"]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "search_code_dirty": bool(git("status", "--short", *paths))}
+
+
 def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -307,7 +318,8 @@ def our_ids(query: str) -> set[int]:
     if parsed.is_empty:
         return set()
     matches, _ = _ranked_matches(parsed, SearchFilters())
-    return {match.article_pk for match in matches}
+    # Objects with article_pk (the first engine) or an array of pks (the numpy engine).
+    return {int(getattr(match, "article_pk", match)) for match in matches}
 
 
 def profile_ours(queries: list[str], repeat: int, top: int = 25) -> str:
@@ -505,14 +517,15 @@ def render_markdown(results_dir: Path) -> str:
         "(`SELECT rowid ... ORDER BY rank LIMIT 10` plus `count(*)`). Queries under 3 characters cannot use",
         "the trigram index: FTS5 runs them as `LIKE '%x%'` full scans (marked *scan*).",
         "",
-        "| N | date | machine | corpus | DB load | our index build | our index size | FTS5 build | FTS5 size "
+        "| N | date | commit | machine | corpus | DB load | our index build | our index size | FTS5 build | FTS5 size "
         "| ours p50 / p95 / max | FTS5 top10+count p50 / p95 / max |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         ours, fts = r["ours"]["latency"], r["fts5"]["latency"]["top10_plus_count"]
         lines.append(
-            f"| {r['articles']:,} | {r['date'][:10]} | {r['machine']['cpus']} cores | "
+            f"| {r['articles']:,} | {r['date'][:10]} | {r.get('code', {}).get('commit', '?')} | "
+            f"{r['machine']['cpus']} cores | "
             f"{r['corpus']['bytes'] / 1e6:.1f} MB ({r['corpus']['mean_article_bytes']:.0f} B/article) | "
             f"{r['timings']['db_load_s']:.1f} s | {r['ours']['index_s']:.1f} s | "
             f"{r['ours']['index_bytes'] / 1e6:.1f} MB | {r['fts5']['build_s']:.1f} s | "
@@ -596,6 +609,7 @@ def main() -> None:
         WORK.mkdir(parents=True, exist_ok=True)
         data_dir = Path(tempfile.mkdtemp(prefix=f"search-{args.articles}-", dir=WORK))
     print(f"data dir: {data_dir}")
+    load_at_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews timings
 
     t0 = time.perf_counter()
     setup_django(data_dir)
@@ -671,12 +685,15 @@ def main() -> None:
             "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "articles": args.articles,
             "seed": args.seed,
+            "code": code_version(),
             "repeat": args.repeat,
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
                 "platform": platform.platform(),
                 "sqlite": sqlite3.sqlite_version,
+                "load_average_at_start": load_at_start,
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             },
             "corpus": {
                 "bytes": corpus_bytes,
