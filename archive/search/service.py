@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from archive.models import Article, Language, Paragraph, Source
-from archive.search import indexer
+from archive.search import indexer, recovery
 from archive.search.engine import exclude, intersect, real_word_hits, term_hits, union
 from archive.search.highlight import original_spans, snippet
 from archive.search.matching import ParagraphText, match_paragraph
@@ -200,7 +200,14 @@ def search_articles(*, query: str, page: int = 1, per_page: int = 10, filters: d
             query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page, explain=explain,
             facets=_facet_lists({}), error=parsed.notice,
         )  # fmt: skip
-    matches, facets = _ranked_matches(parsed, SearchFilters.from_mapping(filters))
+    search_filters = SearchFilters.from_mapping(filters)
+    try:
+        matches, facets = recovery.with_recovery(lambda: _ranked_matches(parsed, search_filters))
+    except recovery.IndexUnavailable as exc:
+        return SearchPage(
+            query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
+            per_page=per_page, explain=explain, facets=_facet_lists({}), error=str(exc),
+        )  # fmt: skip
     on_page = [int(pk) for pk in matches[(page - 1) * per_page : page * per_page]]
     paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     articles = Article.objects.select_related("source").prefetch_related(paragraphs)

@@ -1,0 +1,132 @@
+"""Detecting a missing or corrupted search index and rebuilding it from the database.
+
+The database is the truth and the index a copy: an index failure never writes
+to Article or Paragraph rows. A process checks the index lazily, on its first
+search (not in AppConfig.ready(), which must not touch the database), and a
+search that fails on an index error triggers one rebuild, under the writer
+lock, and one retry; if that fails too the search answers with an error
+message instead of a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import DatabaseError
+from whoosh import index as whoosh_index
+
+from archive.search import indexer, queue
+
+log = logging.getLogger("archive.search")
+
+T = TypeVar("T")
+
+OK = "ok"
+MISSING = "missing"
+CORRUPT = "corrupt"
+EMPTY = "empty"  # no documents while the database has articles (e.g. an index directory replaced)
+
+_checked: set[str] = set()
+_checked_lock = threading.Lock()
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used now; the message is shown to the user."""
+
+
+def index_path() -> str:
+    return indexer.backend().path
+
+
+def diagnose() -> str:
+    """OK, MISSING, CORRUPT or EMPTY, from the files on disk and (for EMPTY) the article count."""
+    from archive.models import Article
+
+    path = index_path()
+    try:
+        if not whoosh_index.exists_in(path):
+            return MISSING
+    except Exception:
+        return CORRUPT
+    current = indexer.backend()
+    if not current.is_healthy():
+        return CORRUPT
+    try:
+        with whoosh_index.open_dir(path).searcher() as searcher:
+            empty = searcher.doc_count() == 0
+    except Exception:
+        return CORRUPT
+    if empty and Article.objects.exists():
+        return EMPTY
+    return OK
+
+
+def repair(*, reason: str, timeout: float | None = None) -> int:
+    """Rebuild the index from the database under the writer lock, waiting at most `timeout` seconds.
+
+    Returns the number of articles indexed. If another process rebuilt it while we waited, does nothing.
+    """
+    timeout = getattr(settings, "ARCHIVE_INDEX_REPAIR_TIMEOUT", 30.0) if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while True:
+        with queue.writer_lock(blocking=False) as acquired:
+            if acquired:
+                state = diagnose()
+                if state == OK and reason != "search failed":
+                    return 0  # someone else repaired it meanwhile
+                log.warning("search index at %s is %s: rebuilding it from the database", index_path(), reason)
+                count = indexer.rebuild()
+                queue.drain_locked()
+                return count
+        if time.monotonic() >= deadline:
+            raise IndexUnavailable(
+                "The search index is being rebuilt by another process; please try again in a minute."
+            )
+        time.sleep(0.2)
+
+
+def check_index(*, repair_it: bool = False) -> str:
+    """The index's state; with repair_it, rebuild it when it is not OK. Never writes to the database."""
+    state = diagnose()
+    if state != OK and repair_it:
+        repair(reason=state)
+        state = diagnose()
+    return state
+
+
+def ensure_checked() -> None:
+    """Once per process and index path: detect a missing/corrupt index and rebuild it."""
+    path = index_path()
+    if path in _checked:
+        return
+    with _checked_lock:
+        if path in _checked:
+            return
+        state = diagnose()
+        if state != OK:
+            repair(reason=state)
+        _checked.add(path)
+
+
+def with_recovery(run: Callable[[], T]) -> T:
+    """Run a search; on an index error rebuild the index once and retry, else raise IndexUnavailable."""
+    try:
+        ensure_checked()
+        return run()
+    except (DatabaseError, IndexUnavailable):
+        raise
+    except Exception:  # a corrupted Whoosh index fails with many exception types (EOFError, struct.error, ...)
+        log.exception("search failed on the index at %s; rebuilding it and retrying once", index_path())
+    repair(reason="search failed")
+    try:
+        return run()
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        log.exception("search failed again after rebuilding the index")
+        raise IndexUnavailable("Search is unavailable right now (the index could not be read).") from exc
