@@ -22,6 +22,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,7 +94,25 @@ def _after_commit() -> None:
     if _in_web_request.get() and settings.ARCHIVE_INDEX_IN_BACKGROUND:
         drain_in_background()
     else:
-        drain()
+        drain_safely()
+
+
+def drain_safely(*, attempts: int = 3) -> bool:
+    """Drain after a commit without ever failing the change that was just committed.
+
+    A failure (say, a database busy beyond its timeout) is retried, then logged:
+    the tasks stay queued and the next drain, or a rebuild, applies them.
+    """
+    for attempt in range(attempts):
+        try:
+            drain()
+            return True
+        except Exception:
+            if attempt + 1 == attempts:
+                log.exception("index update failed; its tasks stay queued for the next drain")
+                return False
+            time.sleep(0.05 * 2**attempt)
+    return False
 
 
 def drain_in_background() -> threading.Thread:
@@ -106,9 +125,7 @@ def drain_in_background() -> threading.Thread:
 
 def _background_drain() -> None:
     try:
-        drain()
-    except Exception:
-        log.exception("background index update failed; its tasks stay queued for the next drain")
+        drain_safely()
     finally:
         connections.close_all()  # this thread's connections only
         with _threads_lock:
