@@ -92,6 +92,13 @@ class Article(models.Model):
         return None
 
     @property
+    def link_url(self) -> str:
+        """original_url when it is safe to put in an href (http or https only; never javascript: or data:)."""
+        url = self.original_url.strip()
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        return url if scheme in ("http", "https") and url.split(":", 1)[1].startswith("//") else ""
+
+    @property
     def published_iso(self) -> str:
         """ISO 8601, partial when parts are missing: "2020-03-20", "2020-03", "--03-04"."""
         year, month, day = self.pub_year, self.pub_month, self.pub_day
