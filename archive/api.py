@@ -269,8 +269,11 @@ def articles(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, json_dumps_params=JSON_PARAMS)
 
 
+MAX_ID = 2**63 - 1  # larger ids in a URL overflow the database's integer
+
+
 def article(request: HttpRequest, pk: int) -> JsonResponse:
-    found = with_paragraphs(Article.objects.select_related("source")).filter(pk=pk).first()
+    found = with_paragraphs(Article.objects.select_related("source")).filter(pk=pk).first() if pk <= MAX_ID else None
     if found is None:
         return error_response("no such article", status=404)
     return JsonResponse(article_json(found, request=request), json_dumps_params=JSON_PARAMS)
@@ -307,7 +310,7 @@ def docs(request: HttpRequest) -> HttpResponse:
 
 
 def _cited(request: HttpRequest, pk: int) -> tuple[Article | None, dict[str, Any]]:
-    found = Article.objects.select_related("source").filter(pk=pk).first()
+    found = Article.objects.select_related("source").filter(pk=pk).first() if pk <= MAX_ID else None
     return found, {"accessed": timezone.localdate(), "url": permalink(request, found) if found else ""}
 
 

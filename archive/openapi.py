@@ -36,7 +36,13 @@ LIST_FILTERS = [
     ),
     _param("q", "Only articles matching this search (same syntax as /api/search).", {"type": "string"}, "复工复产"),
 ]
-_ID = {"name": "id", "in": "path", "required": True, "description": "Article id.", "schema": {"type": "integer"}}
+_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "Article id.",
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 _NULLABLE_INT = {"type": "integer", "nullable": True}
@@ -296,7 +302,10 @@ def schema(*, server_url: str = "") -> dict[str, Any]:
                         _param("q", 'The query: words, "phrases", OR, -exclusions.', {"type": "string"}, "口罩"),
                         _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}, 1),
                     ],
-                    "responses": {"200": _json("#/components/schemas/SearchPage")},
+                    "responses": {
+                        "200": _json("#/components/schemas/SearchPage"),
+                        "429": _json("#/components/schemas/Error", "Too many searches from this address; retry later."),
+                    },
                     "x-example": "/api/search?q=复工复产",
                 }
             },

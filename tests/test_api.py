@@ -111,6 +111,7 @@ def test_missing_article_is_a_json_404(client, db):
     response = client.get("/api/articles/999999")
     assert response.status_code == 404
     assert response.json() == {"error": "no such article"}
+    assert client.get("/api/articles/99999999999999999999").status_code == 404  # beyond a 64-bit id
 
 
 def test_search_api_keeps_its_contract(client, seeded):
