@@ -67,13 +67,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
     page = None
     if query:
         page = search_articles(query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters)
-    context = {"form": form, "query": query, "page": page, "filtered": bool(filters)}
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "filtered": bool(filters),
+        "single_words": _single_words(query) if page is not None and not page.count else [],
+    }
     return render(request, "archive/search.html", context)
 
 
 def api_search(request: HttpRequest) -> JsonResponse:
     page = search_articles(query=request.GET.get("q", ""), page=_page_number(request))
     return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def _single_words(query: str) -> list[str]:
+    """The query's plain words, offered one by one when all of them together found nothing."""
+    words = [word for word in query.split() if word != "OR" and not word.startswith("-") and '"' not in word]
+    return list(dict.fromkeys(words)) if len(words) > 1 else []
 
 
 def _page_number(request: HttpRequest) -> int:

@@ -137,6 +137,7 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Nothing found for “%(query)s”": "没有找到“%(query)s”",
     "Suggestions": "建议",
     "Search again without filters": "不加筛选重新搜索",
+    "Search one word at a time:": "逐个搜索各个词：",
     "Use fewer or shorter words: every word must occur in the same paragraph.": (
         "减少或缩短检索词：所有词必须出现在同一段落中。"
     ),

@@ -349,6 +349,8 @@ def test_search_empty_state_explains_the_query(client, seeded):
     assert "复工复产 qqqzzz" in empty  # normalised: traditional → simplified
     assert "复工 复产" in empty  # segmented
     assert "Suggestions" in empty
+    single = tree.xpath(f"//div[{has_class('empty')}]//a[starts-with(@href, '?q=')]")
+    assert [a.text_content() for a in single] == ["復工復產", "qqqzzz"]
     assert by_id(tree, "id_q").get("value") == "復工復產 qqqzzz"
 
 
