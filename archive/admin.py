@@ -201,6 +201,15 @@ class ParagraphAdmin(CurationMixin, SimpleHistoryAdmin):
         if self._changes_content(request, form, change):
             services.mark_curated(article_ids=[obj.article_id])
 
+    def delete_model(self, request, obj: Paragraph) -> None:
+        super().delete_model(request, obj)  # post_delete queues the article for reindexing
+        services.mark_curated(article_ids=[obj.article_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        article_ids = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)  # QuerySet.delete sends post_delete per row
+        services.mark_curated(article_ids=article_ids)
+
     @admin.action(description=_("Mark as page furniture (hidden and unsearched)"))
     def mark_furniture(self, request, queryset) -> None:
         self._set_furniture(request, queryset, furniture=True)

@@ -351,3 +351,13 @@ def test_reimporting_an_unchanged_file_over_a_curators_edit_is_no_conflict(seeds
     assert code == 0
     assert "unchanged 5" in out
     assert found("zanzibarite") == {"000"}
+
+
+def test_deleting_paragraphs_in_the_paragraph_admin_is_searched_and_marks_the_article_curated(imported, curator):
+    ids = list(Paragraph.objects.filter(text__contains="華強北").values_list("pk", flat=True))
+    changelist = reverse("admin:archive_paragraph_changelist")
+    response = curator.post(changelist, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+    assert response.status_code == 302
+    assert not Paragraph.objects.filter(pk__in=ids).exists()
+    assert found("华强北") == set()
+    assert article("003").curated_at is not None
