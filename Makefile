@@ -30,5 +30,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Interface translations: extract strings, fill both catalogues from locale/fill_po.py, compile (commit the .mo files).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
+	$(BIN)/python locale/fill_po.py
+	$(BIN)/python manage.py compilemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var
+
 clean:
 	rm -rf var/ .pytest_cache
