@@ -125,6 +125,7 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "(filtered)": "（已筛选）",
     "No articles match these filters.": "没有符合这些筛选条件的文章。",
     "Show all articles": "显示全部文章",
+    "The archive is empty. Import files with:": "档案库还是空的。请用以下命令导入文件：",
     "“%(query)s” – search": "“%(query)s” – 搜索",
     "Search the briefings": "搜索简报",
     "%(counter)s article matches": ["%(counter)s 篇文章符合"],

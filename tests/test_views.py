@@ -232,6 +232,13 @@ def test_citation(client, seeded):
     assert "accessed 20" in citation
 
 
+def test_empty_archive_says_how_to_import(client, db):
+    tree = html(client.get("/"))
+    assert "0 articles" in tree.xpath(COUNT)[0].text_content()
+    assert "import_seeds" in tree.xpath(f"//div[{has_class('empty')}]")[0].text_content()
+    assert "No articles match" in html(client.get("/?language=en")).text_content()
+
+
 def test_missing_article_is_404(client, db):
     assert client.get("/articles/999999/").status_code == 404
 
