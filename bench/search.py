@@ -343,8 +343,6 @@ def profile_ours(queries: list[str], repeat: int, top: int = 25) -> str:
 
 # --- FTS5 baseline --------------------------------------------------------------------------
 
-_QUERY_TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
-
 
 @dataclass
 class FtsQuery:
@@ -362,27 +360,19 @@ class FtsQuery:
 
 
 def fts_parse(raw: str) -> FtsQuery:
-    """The product's syntax (AND, OR, -exclusion, "phrase"), each term normalised as documents are."""
+    """The product's own parse (AND, OR, -exclusion, "phrase"), each term's text normalised as documents are."""
+    from archive.search.query import parse
     from archive.text.normalise import normalise
 
-    parsed = FtsQuery(groups=[], excluded=[])
-    pending_or = False
-    for match in _QUERY_TOKEN.finditer(raw.strip()):
-        body = match.group("phrase") if match.group("phrase") is not None else match.group("word")
-        if match.group("word") == "OR" and not match.group("neg"):
-            pending_or = bool(parsed.groups)
-            continue
-        term = normalise(body).strip()
-        if not term:
-            continue
-        if match.group("neg"):
-            parsed.excluded.append(term)
-        elif pending_or:
-            parsed.groups[-1].append(term)
-        else:
-            parsed.groups.append([term])
-        pending_or = False
-    return parsed
+    def text(term) -> str:
+        body = term.raw.removeprefix("-").removeprefix(f"{term.field}:" if term.field else "")
+        return normalise(body.strip('"')).strip()
+
+    parsed = parse(raw)
+    return FtsQuery(
+        groups=[[text(term) for term in group] for group in parsed.groups],
+        excluded=[text(term) for term in parsed.excluded],
+    )
 
 
 def _quote(term: str) -> str:

@@ -18,6 +18,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
+from whoosh.codec.base import FieldWriter
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -82,7 +83,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     # --- whole-index operations -----------------------------------------------------------
 
-    def build_fresh(self, *, documents: Iterable[dict]) -> None:
+    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
         """Write a complete new index beside the live one, then swap it in.
 
         Searches keep using the old index until the swap; the caller holds the writer lock.
@@ -92,7 +93,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         new_index = FileStorage(str(fresh)).create_index(build_archive_schema())
-        writer = new_index.writer(limitmb=256)
+        if processes > 1:  # each writer process leaves its own segment
+            writer = new_index.writer(procs=processes, limitmb=128, multisegment=True)
+        else:
+            writer = new_index.writer(limitmb=256)
         try:
             for document in documents:
                 writer.add_document(**document)
@@ -126,3 +130,34 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
+
+
+class _MemoLengths:
+    """A segment's field lengths, read once per document and field instead of once per posting."""
+
+    def __init__(self, lengths) -> None:
+        self._lengths = lengths
+        self._memo: dict[tuple[int, str], int] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        key = (docnum, fieldname)
+        if key not in self._memo:
+            self._memo[key] = self._lengths.doc_field_length(docnum, fieldname, default)
+        return self._memo[key]
+
+
+def _memoise_lengths_when_writing() -> None:
+    # Whoosh's writer looks up a document's field length from disk for every
+    # posting it writes (a third of a commit's time); memoise the look-up.
+    original = FieldWriter.add_postings
+    if getattr(original, "memoised", False):
+        return
+
+    def add_postings(self, schema, lengths, items):
+        return original(self, schema, _MemoLengths(lengths) if lengths else lengths, items)
+
+    add_postings.memoised = True
+    FieldWriter.add_postings = add_postings
+
+
+_memoise_lengths_when_writing()

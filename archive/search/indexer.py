@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 
 from haystack import connections
 
+from archive.models import Article
 from archive.search.backend import ArchiveWhooshBackend
 from archive.search.engine import Snapshot, snapshot_for
 from archive.search_indexes import ArticleIndex
@@ -14,6 +16,7 @@ from archive.search_indexes import ArticleIndex
 log = logging.getLogger("archive.search")
 
 _INDEX = ArticleIndex()
+PARALLEL_REBUILD_FROM = 2000  # articles; below this, starting processes costs more than it saves
 
 
 def backend() -> ArchiveWhooshBackend:
@@ -69,6 +72,9 @@ def rebuild() -> int:
             count += 1
             yield document
 
-    backend().build_fresh(documents=counted())
+    # Whoosh's writer is pure Python: a large rebuild writes with one process per core.
+    large = Article.objects.count() > PARALLEL_REBUILD_FROM
+    processes = min(2, os.cpu_count() or 1) if large else 1
+    backend().build_fresh(documents=counted(), processes=processes)
     log.info("search index rebuilt from the database: %d articles", count)
     return count
