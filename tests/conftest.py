@@ -16,6 +16,9 @@ def isolated_data_dir(settings, tmp_path: Path):
     """A fresh ARCHIVE_DATA_DIR (index and writer lock) per test, as django-haystack's own tests do."""
     settings.DATA_DIR = tmp_path
     settings.ARCHIVE_SEARCH_RATE_LIMIT = 0  # tests/test_security.py turns it on where it is tested
+    # A background index thread could outlive its test and meet the next test's
+    # database flush; tests that check background draining turn it on themselves.
+    settings.ARCHIVE_INDEX_IN_BACKGROUND = False
     cache.clear()  # rate-limit and login-throttle counters
     index_dir = str(tmp_path / "whoosh_index")
     previous = connections.connections_info["default"]["PATH"]

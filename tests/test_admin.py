@@ -119,6 +119,14 @@ def test_editing_a_paragraph_in_the_inline_is_searched_at_once(imported, curator
     assert record.history_user == curator.user
 
 
+def test_with_background_indexing_an_admin_edit_is_searched_once_the_thread_is_done(imported, curator, settings):
+    settings.ARCHIVE_INDEX_IN_BACKGROUND = True  # as in production; the suite runs it off
+    edit_article(curator, article("000"), replace_in_texts("resumption", "zanzibarite"))
+    queue.wait_for_background()
+    assert found("zanzibarite") == {"000"}
+    assert found("resumption") == set()
+
+
 def test_an_unchanged_save_does_not_mark_the_article_curated(imported, curator):
     edit_article(curator, article("001"), lambda data: None)
     assert article("001").curated_at is None

@@ -157,6 +157,18 @@ def test_a_phrase_needs_its_words_together_and_in_order(ranking_corpus):
     assert set(found_files("nucleic acid")) == {"phrase_apart", "phrase_together"}
 
 
+def test_a_plain_query_finds_a_word_that_is_only_in_the_title(seeded):
+    article = Article.objects.get(source_file__startswith="001")
+    article.title = "Bao'an district timetable for zanzibarite resumption"
+    article.save()
+    from archive.search import queue
+
+    queue.drain()  # the test's transaction never commits; apply the queued change now
+    assert seed_numbers("zanzibarite") == {"001"}
+    hit = search_articles(query="zanzibarite").results[0]
+    assert hit.paragraphs_matched == 0  # found by its title alone
+
+
 def test_filters_and_facets(seeded):
     page = search_articles(query="疫情")
     languages = {code: count for code, _, count in page.facets["language"]}

@@ -65,6 +65,9 @@ def intersect(hits: list[Hits]) -> Hits:
 
 
 def union(hits: list[Hits]) -> Hits:
+    hits = [found for found in hits if len(found)]
+    if not hits:
+        return Hits.empty()
     if len(hits) == 1:
         return hits[0]
     ids, inverse = np.unique(np.concatenate([h.ids for h in hits]), return_inverse=True)
@@ -248,6 +251,13 @@ def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hi
         if parts and not len(parts[-1]):
             return Hits.empty()
     return intersect(parts)
+
+
+def matching_hits(snapshot: Snapshot, term: Term) -> Hits:
+    """What a query term finds: a plain term in the body or the title, title:term in the title."""
+    if term.field:
+        return term_hits(snapshot, term)
+    return union([term_hits(snapshot, term), term_hits(snapshot, term, field="title")])
 
 
 def real_word_hits(snapshot: Snapshot, term: Term) -> np.ndarray:

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 
 from archive.models import Article, Language, Paragraph, Source
 from archive.search import indexer, recovery
-from archive.search.engine import exclude, intersect, real_word_hits, term_hits, union
+from archive.search.engine import exclude, intersect, matching_hits, real_word_hits, term_hits, union
 from archive.search.highlight import original_spans, snippet
 from archive.search.matching import ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
@@ -117,15 +117,12 @@ def _date_sort(day: datetime.date | None) -> int:
 def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict[str, Counter]]:
     """Article pks of every match, best first, and the facet counts of the matches."""
     snapshot = indexer.snapshot()
-    groups = []
-    for group in parsed.groups:
-        alternatives = [term_hits(snapshot, term) for term in group]
-        groups.append(union([hits for hits in alternatives if len(hits)]) if any(map(len, alternatives)) else None)
-    if any(group is None for group in groups):
+    groups = [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups]
+    if not all(map(len, groups)):
         return np.zeros(0, dtype=np.int64), {}
     hits = intersect(groups)
     if parsed.excluded and len(hits):
-        hits = exclude(hits, union([term_hits(snapshot, term) for term in parsed.excluded]))
+        hits = exclude(hits, union([matching_hits(snapshot, term) for term in parsed.excluded]))
     columns = snapshot.columns
     ids = hits.ids
     keep = np.ones(len(ids), dtype=bool)
