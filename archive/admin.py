@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services
-from archive.models import Article, Paragraph, Source
+from archive.models import Article, GlossaryEntry, Paragraph, Source
 
 
 @admin.register(Source)
@@ -223,3 +223,12 @@ class ParagraphAdmin(CurationMixin, SimpleHistoryAdmin):
             paragraph_ids=list(queryset.values_list("pk", flat=True)), furniture=furniture, user=request.user
         )
         self.message_user(request, ngettext("%d paragraph changed.", "%d paragraphs changed.", changed) % changed)
+
+
+@admin.register(GlossaryEntry)
+class GlossaryEntryAdmin(admin.ModelAdmin):
+    """The cross-language expansion glossary (search with expand=1); edits apply to the next search."""
+
+    list_display = ("chinese", "english", "note")
+    search_fields = ("chinese", "english", "note")
+    list_filter = ("note",)

@@ -161,3 +161,23 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"reindex article {self.article_id}"
+
+
+class GlossaryEntry(models.Model):
+    """A curated term for cross-language expansion: its simplified Chinese and English variants."""
+
+    chinese = models.CharField(_("Chinese (simplified)"), max_length=64, unique=True)
+    english = models.CharField(_("English variants"), max_length=500, help_text=_("Separated by |"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["chinese"]
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary entries")
+
+    def __str__(self) -> str:
+        return f"{self.chinese} = {self.english}"
+
+    @property
+    def variants(self) -> list[str]:
+        return [variant.strip() for variant in self.english.split("|") if variant.strip()]

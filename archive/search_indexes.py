@@ -12,7 +12,7 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Article
-from archive.search.analysis import FieldTexts, analyse
+from archive.search.analysis import PARAGRAPH_BREAK, FieldTexts, analyse
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
 DOCUMENT_FIELDS = {"id", "django_ct", "django_id", *TEXT_FIELDS, *GRAM_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
@@ -43,6 +43,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     title_words = indexes.CharField()
     title_chars = indexes.CharField()
     title_grams = indexes.CharField()
+    pinyin = indexes.CharField()
     language = indexes.CharField(model_attr="language")
     month = indexes.CharField()
     article_pk = indexes.IntegerField(model_attr="pk")
@@ -72,6 +73,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_title_grams(self, article: Article) -> str:
         return _title(article).grams
+
+    def prepare_pinyin(self, article: Article) -> str:
+        # Body and title in one field (a title is its own run, so no phrase spans the two).
+        parts = [text for text in (_body(article).pinyin, _title(article).pinyin) if text]
+        return f" {PARAGRAPH_BREAK} ".join(parts)
 
     def prepare_month(self, article: Article) -> str:
         if article.pub_year and article.pub_month:

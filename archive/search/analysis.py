@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from whoosh.analysis import Token, Tokenizer
 
 from archive.text.normalise import normalise
+from archive.text.pinyin import syllables_of
 from archive.text.tokenise import char_grams, long_grams, runs, segment, stem
 
 PARAGRAPH_BREAK = "\u2029"
@@ -24,18 +25,21 @@ BREAK_GAP = 64
 
 @dataclass(frozen=True)
 class FieldTexts:
-    """The three pre-tokenised fields of a text (see archive.text.tokenise)."""
+    """The pre-tokenised fields of a text (see archive.text.tokenise and archive.text.pinyin)."""
 
     words: str
     chars: str
     grams: str
+    # Toneless syllables of each Chinese run's jieba words; runs separated like paragraphs.
+    pinyin: str = ""
 
 
 def analyse(texts: Iterable[str]) -> FieldTexts:
-    """Normalise and segment each paragraph once, into all three fields."""
+    """Normalise and segment each paragraph once, into all the fields."""
     words: list[str] = []
     chars: list[str] = []
     grams: list[str] = []
+    pinyin: list[str] = []
     for text in texts:
         if words:
             words.append(PARAGRAPH_BREAK)
@@ -45,9 +49,15 @@ def analyse(texts: Iterable[str]) -> FieldTexts:
                 words.extend(segment(run.text))
                 chars.extend(char_grams(run.text))
                 grams.extend(long_grams(run.text))
+                if pinyin:
+                    pinyin.append(PARAGRAPH_BREAK)  # a pinyin phrase never spans two runs
+                for word in segment(run.text):
+                    pinyin.extend(syllables_of(word))
             else:
                 words.append(stem(run.text))
-    return FieldTexts(words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams))
+    return FieldTexts(
+        words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams), pinyin=" ".join(pinyin)
+    )
 
 
 class PretokenisedTokenizer(Tokenizer):

@@ -27,7 +27,7 @@ from archive.search.analysis import pretokenised_analyzer
 
 log = logging.getLogger("archive.search")
 
-TEXT_FIELDS = ("text", "chars", "title_words", "title_chars")
+TEXT_FIELDS = ("text", "chars", "title_words", "title_chars", "pinyin")
 GRAM_FIELDS = ("grams", "title_grams")  # frequencies only: never used in phrases
 KEYWORD_FIELDS = ("language", "month")
 NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort")

@@ -31,7 +31,7 @@ from archive.text.tokenise import char_grams, long_grams, segment, stem
 K1 = 1.2
 # A low B keeps length normalisation from sinking a long article that holds the word.
 B = 0.3
-LENGTH_FIELDS = ("text", "chars", "grams", "title_words", "title_chars", "title_grams")
+LENGTH_FIELDS = ("text", "chars", "grams", "title_words", "title_chars", "title_grams", "pinyin")
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
@@ -194,6 +194,13 @@ class Snapshot:
             docs = self.searcher.docs_for_query(wq.Phrase(fieldname, words))
             return np.fromiter(docs, dtype=np.int64)
 
+    def phrase(self, fieldname: str, words: list[str]) -> Hits:
+        """Documents holding the words at consecutive positions, scored as the sum of their BM25."""
+        hits = intersect([self.term(fieldname, word) for word in words]) if words else Hits.empty()
+        if len(words) > 1 and len(hits):
+            hits = hits.restrict(self.phrase_docs(fieldname, words))
+        return hits
+
     def _bm25(self, ids: np.ndarray, tf: np.ndarray, length_field: str) -> np.ndarray:
         df = len(ids)
         idf = math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
@@ -255,6 +262,8 @@ def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hi
 
 def matching_hits(snapshot: Snapshot, term: Term) -> Hits:
     """What a query term finds: a plain term in the body or the title, title:term in the title."""
+    if term.field == "pinyin":
+        return snapshot.phrase("pinyin", [run.text for run in term.runs])
     if term.field:
         return term_hits(snapshot, term)
     return union([term_hits(snapshot, term), term_hits(snapshot, term, field="title")])

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from archive.search.query import ParsedQuery, Term
 from archive.text.normalise import Normalised, normalise, normalise_with_offsets
+from archive.text.pinyin import syllables_of
 from archive.text.tokenise import runs, segment, stem
 
 Span = tuple[int, int]
@@ -57,6 +58,33 @@ class ParagraphText:
             if all(words[i + k][0] == stems[k] for k in range(size))
         ]
 
+    @cached_property
+    def _pinyin_runs(self) -> list[list[tuple[str, int, int]]]:
+        """Each Chinese run as (syllable, start, end) per character, as the index's pinyin field holds it."""
+        found = []
+        for run in self._runs:
+            if run.kind != "cjk":
+                continue
+            at, syllables = run.start, []
+            for word in segment(run.text):
+                readings = syllables_of(word)
+                if len(readings) == len(word):
+                    syllables.extend((syllable, at + i, at + i + 1) for i, syllable in enumerate(readings))
+                else:  # not one syllable per character: the whole word for each
+                    syllables.extend((syllable, at, at + len(word)) for syllable in readings)
+                at += len(word)
+            found.append(syllables)
+        return found
+
+    def find_pinyin(self, syllables: list[str]) -> list[Span]:
+        """Where a Chinese run reads as these syllables, in order."""
+        size, spans = len(syllables), []
+        for run in self._pinyin_runs:
+            for i in range(len(run) - size + 1):
+                if all(run[i + k][0] == syllables[k] for k in range(size)):
+                    spans.append((run[i][1], run[i + size - 1][2]))
+        return spans
+
     def has_cjk_words(self, cjk_run: str) -> bool:
         """True when jieba cuts this paragraph so that the run is whole words here."""
         wanted = list(segment(cjk_run))
@@ -71,6 +99,8 @@ class ParagraphText:
 
 def term_spans(term: Term, paragraph: ParagraphText) -> list[Span]:
     """Where the term occurs in the paragraph; empty unless every part of it occurs."""
+    if term.field == "pinyin":
+        return paragraph.find_pinyin([run.text for run in term.runs])
     spans: list[Span] = []
     pending: list[str] = []
     for run in [*term.runs, None]:
@@ -102,19 +132,23 @@ class ParagraphMatch:
     spans: list[Span]
     terms_matched: int
     real_words: int
+    pinyin_words: list[str]  # the Chinese a pinyin term matched here (normalised text)
 
 
 def match_paragraph(parsed: ParsedQuery, paragraph: ParagraphText) -> ParagraphMatch | None:
     spans: list[Span] = []
+    pinyin_words: list[str] = []
     terms_matched = real_words = 0
-    for term in parsed.positive_terms:
-        if term.field:
+    for term in parsed.highlight_terms:
+        if term.field == "title":
             continue  # title: terms say nothing about paragraphs
         found = term_spans(term, paragraph)
         if found:
             spans.extend(found)
+            if term.field == "pinyin":
+                pinyin_words.extend(paragraph.normalised[start:end] for start, end in found)
             terms_matched += 1
             real_words += is_real_word(term, paragraph)
     if not spans:
         return None
-    return ParagraphMatch(spans=spans, terms_matched=terms_matched, real_words=real_words)
+    return ParagraphMatch(spans=spans, terms_matched=terms_matched, real_words=real_words, pinyin_words=pinyin_words)

@@ -35,6 +35,32 @@ class Term:
         return " ".join(run.text for run in self.runs)
 
 
+def make_term(text: str, *, field: str = "") -> Term | None:
+    """A term for the text, analysed as a query's would be (None when it has nothing to find)."""
+    term_runs = tuple(runs(normalise(text)))
+    return Term(raw=text, runs=term_runs, field=field) if term_runs else None
+
+
+def pinyin_term(syllables: list[str], *, raw: str) -> Term:
+    """A phrase of toneless syllables on the pinyin field."""
+    at, parts = 0, []
+    for syllable in syllables:
+        parts.append(Run(kind="word", text=syllable, start=at, end=at + len(syllable)))
+        at += len(syllable) + 1
+    return Term(raw=raw, runs=tuple(parts), field="pinyin")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another way to match groups first..last of a query: any of `terms` instead of all those groups."""
+
+    first: int
+    last: int
+    terms: tuple[Term, ...]
+    kind: str  # "pinyin" or "expansion"
+    label: str  # the query word read as pinyin, or the glossary entry's Chinese
+
+
 @dataclass
 class ParsedQuery:
     raw: str
@@ -42,6 +68,13 @@ class ParsedQuery:
     groups: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
     notice: str = ""
+    # Pinyin readings and glossary expansions, ORed with the groups they cover (service decides).
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def highlight_terms(self) -> list[Term]:
+        """The terms whose matches a paragraph shows: the query's and its alternatives'."""
+        return [*self.positive_terms, *(term for alt in self.alternatives for term in alt.terms)]
 
     @property
     def positive_terms(self) -> list[Term]:
@@ -56,6 +89,8 @@ class ParsedQuery:
             "normalised": " ".join(term.normalised for term in self.positive_terms),
             "tokens": [token for term in self.positive_terms for token in term_tokens(term)],
             "excluded": [term.normalised for term in self.excluded],
+            "pinyin": [],
+            "expansions": [],
         }
 
 

@@ -17,11 +17,11 @@ from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from archive.models import Article, Language, Paragraph, Source
-from archive.search import indexer, recovery
+from archive.search import crosslang, indexer, recovery
 from archive.search.engine import exclude, intersect, matching_hits, real_word_hits, term_hits, union
 from archive.search.highlight import original_spans, snippet
 from archive.search.matching import ParagraphText, match_paragraph
-from archive.search.query import ParsedQuery, parse
+from archive.search.query import Alternative, ParsedQuery, parse
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -42,6 +42,7 @@ class ArticleHit:
     article: Article
     paragraphs: list[ParagraphHit]
     paragraphs_matched: int
+    pinyin_words: list[str] = field(default_factory=list)  # Chinese matched by pinyin terms
 
 
 @dataclass
@@ -117,7 +118,9 @@ def _date_sort(day: datetime.date | None) -> int:
 def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict[str, Counter]]:
     """Article pks of every match, best first, and the facet counts of the matches."""
     snapshot = indexer.snapshot()
-    groups = [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups]
+    groups = _with_alternatives(
+        snapshot, [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups], parsed
+    )
     if not all(map(len, groups)):
         return np.zeros(0, dtype=np.int64), {}
     hits = intersect(groups)
@@ -154,6 +157,27 @@ def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.nda
     return columns["article_pk"][ids[order]], facets
 
 
+def _with_alternatives(snapshot, groups: list, parsed: ParsedQuery) -> list:
+    """Each stretch of groups an alternative covers becomes (all those groups) OR (its terms)."""
+    if not parsed.alternatives:
+        return groups
+    clusters: list[tuple[int, int, list[Alternative]]] = []
+    for alt in sorted(parsed.alternatives, key=lambda a: (a.first, a.last)):
+        if clusters and alt.first <= clusters[-1][1]:
+            first, last, alts = clusters[-1]
+            clusters[-1] = (first, max(last, alt.last), [*alts, alt])
+        else:
+            clusters.append((alt.first, alt.last, [alt]))
+    combined, cursor = [], 0
+    for first, last, alts in clusters:
+        combined.extend(groups[cursor:first])
+        extra = [matching_hits(snapshot, term) for alt in alts for term in alt.terms]
+        combined.append(union([intersect(groups[first : last + 1]), *extra]))
+        cursor = last + 1
+    combined.extend(groups[cursor:])
+    return combined
+
+
 def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
     if not facets:
         return {"language": [], "source": [], "month": []}
@@ -183,14 +207,34 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
         ParagraphHit(paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.offsets, match.spans)))
         for paragraph, text, match in found[:shown]
     ]
-    return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=len(found))
+    pinyin_words = list(dict.fromkeys(word for _, _, match in found for word in match.pinyin_words))
+    return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=len(found), pinyin_words=pinyin_words)
 
 
-def search_articles(*, query: str, page: int = 1, per_page: int = 10, filters: dict | None = None) -> SearchPage:
+def search_articles(
+    *,
+    query: str,
+    page: int = 1,
+    per_page: int = 10,
+    filters: dict | None = None,
+    expand: bool = False,
+    pinyin: bool = False,
+    drop: list[str] | tuple[str, ...] = (),
+) -> SearchPage:
+    """Search; `expand` adds glossary translations (except those in `drop`), `pinyin` reads latin words as pinyin.
+
+    Toned pinyin (fùgōng, fu4gong1) is always read as pinyin; plain words that
+    read as pinyin (fugong) are when `pinyin` is set or nothing else matched.
+    """
     started = time.perf_counter()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     parsed = parse(query)
+    expansions = []
+    if expand:
+        expansions = crosslang.expansion_alternatives(parsed, crosslang.glossary_entries(), drop=set(drop))
+    readings, plain_candidates = crosslang.pinyin_alternatives(parsed, plain=pinyin)
+    parsed.alternatives = [*expansions, *readings]
     explain = parsed.explain()
     if parsed.is_empty:
         return SearchPage(
@@ -200,6 +244,11 @@ def search_articles(*, query: str, page: int = 1, per_page: int = 10, filters: d
     search_filters = SearchFilters.from_mapping(filters)
     try:
         matches, facets = recovery.with_recovery(lambda: _ranked_matches(parsed, search_filters))
+        if not len(matches) and plain_candidates and not pinyin:
+            # Nothing found as English: read the plain latin words as pinyin too.
+            readings, _ = crosslang.pinyin_alternatives(parsed, plain=True)
+            parsed.alternatives = [*expansions, *readings]
+            matches, facets = recovery.with_recovery(lambda: _ranked_matches(parsed, search_filters))
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
@@ -211,6 +260,9 @@ def search_articles(*, query: str, page: int = 1, per_page: int = 10, filters: d
     by_pk = articles.in_bulk(on_page)
     # An article deleted a moment ago may still be in the index, its removal queued.
     results = [article_hit(article=by_pk[pk], parsed=parsed) for pk in on_page if pk in by_pk]
+    explain["pinyin"] = crosslang.explain_pinyin(parsed.alternatives)
+    explain["pinyin_matched"] = list(dict.fromkeys(word for hit in results for word in hit.pinyin_words))[:5]
+    explain["expansions"] = crosslang.explain_expansions(parsed, parsed.alternatives)
     return SearchPage(
         query=query,
         count=len(matches),
