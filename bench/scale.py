@@ -6,10 +6,13 @@ Run by hand, never by the test suite (needs the `bench` extra: `pip install matp
     .venv/bin/python bench/scale.py --sizes 1000,5000,20000,100000
 
 Each size runs in its own child process (`--one N`), so Django's settings point at a fresh data
-directory and the peak memory (ru_maxrss) is that size's alone. The corpus, the database load and
-the query list are bench/search.py's. Writes bench/results/scale.csv and bench/results/scale.png,
-then fits power laws (y = a * N^b) to the measured points and prints where search p95 crosses
-100 ms and where the index build crosses one hour on this machine.
+directory and the peak memory (ru_maxrss) is that size's alone. The children run from a snapshot of
+the committed HEAD (`git archive`), so other engineers' uncommitted edits in a shared working tree
+are not measured (nor break the run); `--working-tree` measures the working tree instead.
+The corpus, the database load and the query list are bench/search.py's. Writes
+bench/results/scale.csv and bench/results/scale.png, then fits power laws (y = a * N^b) to the
+measured points and prints where search p95 crosses 100 ms and where the index build crosses one
+hour on this machine.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search as bench_search  # bench/search.py: corpus builder, DB load, query list, timings
 
+REPO = bench_search.REPO
 RESULTS = bench_search.RESULTS
 WORK = bench_search.WORK
 COLUMNS = [
@@ -49,6 +53,7 @@ COLUMNS = [
     "load_avg_end",
     "cpus",
     "commit",
+    "search_code_dirty",
 ]
 
 
@@ -82,6 +87,9 @@ def measure_one(n: int, *, seed: int, repeat: int) -> dict:
         peak_self, peak_children = _rss_mb(resource.RUSAGE_SELF), _rss_mb(resource.RUSAGE_CHILDREN)
 
         latency, _, _ = bench_search.time_ours(bench_search.QUERIES, repeat)
+        version = bench_search.code_version()  # a snapshot is no git checkout: the parent says what it is
+        if os.environ.get("SCALE_COMMIT"):
+            version = {"commit": os.environ["SCALE_COMMIT"], "search_code_dirty": bool(os.environ.get("SCALE_DIRTY"))}
         return {
             "articles": n,
             "paragraphs": sum(len(a.paragraphs) for a in articles),
@@ -97,7 +105,8 @@ def measure_one(n: int, *, seed: int, repeat: int) -> dict:
             "load_avg_start": round(load_start, 2),
             "load_avg_end": round(os.getloadavg()[0], 2),
             "cpus": os.cpu_count(),
-            "commit": bench_search.code_version()["commit"],
+            "commit": version["commit"],
+            "search_code_dirty": version["search_code_dirty"],
         }
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -177,6 +186,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--seed", type=int, default=20200320)
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument("--working-tree", action="store_true", help="measure uncommitted code too")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
     args = parser.parse_args()
 
@@ -185,17 +195,31 @@ def main() -> None:
         print("SCALE-ROW " + json.dumps(row))
         return
 
+    script, env = Path(__file__).resolve(), dict(os.environ)
+    snapshot = None
+    if not args.working_tree:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+        snapshot = Path(tempfile.mkdtemp(prefix="scale-src-", dir=WORK))
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive, check=True)
+        script = snapshot / "bench" / "scale.py"
+        env.update(SCALE_COMMIT=commit.stdout.strip(), SCALE_DIRTY="")
+        print(f"measuring HEAD {commit.stdout.strip()} from a snapshot in {snapshot}")
+    else:
+        env["SCALE_DIRTY"] = "1" if bench_search.code_version()["search_code_dirty"] else ""
     rows = []
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"--- {n:,} articles", flush=True)
-        command = [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed), "--repeat", str(args.repeat)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        command = [sys.executable, str(script), "--one", str(n), "--seed", str(args.seed), "--repeat", str(args.repeat)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
         lines = [line for line in done.stdout.splitlines() if line.startswith("SCALE-ROW ")]
         if done.returncode or not lines:
             sys.exit(f"size {n} failed:\n{done.stdout}\n{done.stderr}")
         row = json.loads(lines[-1].removeprefix("SCALE-ROW "))
         print(json.dumps(row), flush=True)
         rows.append(row)
+    if snapshot:
+        shutil.rmtree(snapshot, ignore_errors=True)
 
     args.results_dir.mkdir(parents=True, exist_ok=True)
     csv_path = args.results_dir / "scale.csv"
