@@ -65,9 +65,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     query = form.cleaned_data.get("q", "").strip() if form.is_bound else ""
     page = None
+    options = _crosslang_options(request)
     if query:
-        page = search_articles(query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters)
+        page = search_articles(
+            query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters, **options
+        )
     context = {
+        **options,
+        "expansions": _with_drop_urls(request, page.explain.get("expansions", [])) if page else [],
         "form": form,
         "query": query,
         "page": page,
@@ -78,8 +83,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def api_search(request: HttpRequest) -> JsonResponse:
-    page = search_articles(query=request.GET.get("q", ""), page=_page_number(request))
+    page = search_articles(query=request.GET.get("q", ""), page=_page_number(request), **_crosslang_options(request))
     return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def _crosslang_options(request: HttpRequest) -> dict:
+    """expand=1 (glossary translations, minus each drop=), pinyin=1 (read latin words as pinyin)."""
+    return {
+        "expand": request.GET.get("expand") == "1",
+        "pinyin": request.GET.get("pinyin") == "1",
+        "drop": request.GET.getlist("drop")[:32],
+    }
+
+
+def _with_drop_urls(request: HttpRequest, expansions: list[dict]) -> list[dict]:
+    """Each expansion with the URL of this search without it."""
+    out = []
+    for item in expansions:
+        params = request.GET.copy()
+        params.setlist("drop", [*params.getlist("drop"), item["entry"]])
+        params.pop("page", None)
+        out.append({**item, "drop_url": "?" + params.urlencode()})
+    return out
 
 
 def _single_words(query: str) -> list[str]:

@@ -127,3 +127,13 @@ def test_glossary_is_big_enough_and_loaded(db):
 
     assert len(read_glossary()) >= 150
     assert GlossaryEntry.objects.count() == len(read_glossary())
+
+
+def test_api_and_page_take_the_options(seeded, client):
+    data = client.get("/api/search", {"q": "mask", "expand": "1"}).json()
+    assert [e["entry"] for e in data["explain"]["expansions"]] == ["口罩"]
+    assert client.get("/api/search", {"q": "mask", "expand": "1", "drop": "口罩"}).json()["explain"]["expansions"] == []
+    html = client.get("/search/", {"q": "mask", "expand": "1"}).content.decode()
+    assert "drop=%E5%8F%A3%E7%BD%A9" in html and 'name="expand"' in html
+    html = client.get("/search/", {"q": "fugong"}).content.decode()
+    assert "did you mean" in html
