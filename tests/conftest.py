@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from haystack import connections
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -30,6 +32,21 @@ def isolated_data_dir(settings, tmp_path: Path):
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+def import_and_index(*paths: Path) -> None:
+    """Import files or directories with import_seeds, then rebuild the index from the database."""
+    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
+    call_command("rebuild_index", "--noinput", stdout=StringIO())
+
+
+@pytest.fixture
+def seeded(db, seeds_dir) -> dict:
+    """The five seed articles imported and indexed, keyed by their file number ("000" … "004")."""
+    from archive.models import Article
+
+    import_and_index(seeds_dir)
+    return {article.source_file[:3]: article for article in Article.objects.all()}
 
 
 def pytest_report_header(config) -> str:

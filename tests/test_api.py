@@ -5,26 +5,14 @@ from __future__ import annotations
 import datetime
 import json
 import xml.etree.ElementTree as ET
-from io import StringIO
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from archive import citation
 from archive.api import decode_cursor, encode_cursor
 from archive.models import Article, Source
-
-
-def import_and_index(*paths: Path) -> None:
-    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    import_and_index(seeds_dir)
 
 
 def seed(number: str) -> Article:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from io import StringIO
-from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -17,16 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from archive.exports import CSV_COLUMNS
 from archive.models import Article, Paragraph, Source
 from archive.services import IMPORTED, import_paths
-
-
-def import_and_index(*paths: Path) -> None:
-    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    import_and_index(seeds_dir)
 
 
 def streamed(response) -> bytes:

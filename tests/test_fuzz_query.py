@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -60,24 +58,6 @@ JUNK = st.one_of(
         " ".join
     ),
 )
-
-
-@pytest.fixture
-def seeded(db, seeds_dir: Path):
-    call_command("import_seeds", str(seeds_dir), stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
-
-
-@pytest.fixture
-def pages_exist():
-    """The HTML pages are being built beside this work; until their templates land, skip the page test."""
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template("archive/search.html")
-    except TemplateDoesNotExist:
-        pytest.skip("templates/archive/search.html does not exist yet")
 
 
 def seed_numbers(query: str) -> set[str]:
@@ -141,7 +121,7 @@ def test_junk_alone_finds_nothing_and_says_why_not(seeded, junk):
 @example(query="口罩", page_number="999999999999999999999")
 @example(query="口罩", page_number="-1")
 @example(query="\x00", page_number="\x00")
-def test_search_views_never_answer_500(seeded, pages_exist, client, settings, query, page_number):
+def test_search_views_never_answer_500(seeded, client, settings, query, page_number):
     settings.ARCHIVE_SEARCH_RATE_LIMIT = 0
     params = {"q": query, "page": page_number}
     for url in ("/api/search", "/search/"):

@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from conftest import import_and_index
 from django.core.management import call_command
 from django.db import transaction
 
@@ -17,11 +18,6 @@ from archive.search.service import search_articles
 RANKING_DIR = Path(__file__).resolve().parent / "data" / "ranking"
 
 
-def import_and_index(*paths: Path) -> None:
-    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
-
-
 def found_files(query: str, **kwargs) -> list[str]:
     page = search_articles(query=query, per_page=100, **kwargs)
     return [Path(hit.article.source_file).stem for hit in page.results]
@@ -29,11 +25,6 @@ def found_files(query: str, **kwargs) -> list[str]:
 
 def seed_numbers(query: str) -> set[str]:
     return {name[:3] for name in found_files(query)}
-
-
-@pytest.fixture
-def seeded(db, seeds_dir):
-    import_and_index(seeds_dir)
 
 
 @pytest.fixture

@@ -12,18 +12,6 @@ from django.urls import reverse
 from archive.models import Article, Language, Paragraph, Role
 
 
-def import_and_index(path) -> None:
-    call_command("import_seeds", str(path), stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
-
-
-@pytest.fixture
-def seeded(db, seeds_dir) -> dict[str, Article]:
-    """The five seed articles, keyed by their file number ("000" … "004")."""
-    import_and_index(seeds_dir)
-    return {article.source_file[:3]: article for article in Article.objects.all()}
-
-
 def html(response):
     assert response.status_code == 200, response.status_code
     return lxml.html.fromstring(response.content.decode())
