@@ -16,6 +16,19 @@ import opencc
 HERE = Path(__file__).resolve().parent
 
 SIMPLIFIED: dict[str, str | list[str]] = {
+    # cross-language search (templates/archive/search.html, _explain.html)
+    "also search translations": "同时搜索译文",
+    "read latin words as pinyin": "将拉丁字母词按拼音搜索",
+    "Read as pinyin": "按拼音读作",
+    "did you mean": "您是否要找",
+    "Also searched": "同时搜索了",
+    "remove": "移除",
+    # glossary (archive/models.py)
+    "English variants": "英文说法",
+    "Separated by |": "以 | 分隔",
+    "note": "备注",
+    "glossary entry": "术语条目",
+    "glossary entries": "术语表",
     # admin (archive/admin.py)
     "translation": "译文",
     "A paragraph cannot be its own translation.": "段落不能是它自己的译文。",
@@ -226,11 +239,13 @@ def fill(po: Path, table: dict[str, str | list[str]], *, force: bool) -> int:
             skipping = False
             kept.append(line)
         existing = [value for name, value in fields.items() if name.startswith("msgstr")]
-        has_existing = any(_unquote_utf8(value) for value in existing)
+        # A fuzzy msgstr is makemessages' guess from a similar msgid: never keep it.
+        fuzzy = "#, fuzzy" in entry.splitlines()
+        has_existing = any(_unquote_utf8(value) for value in existing) and not fuzzy
         if translation is None or (has_existing and not force):
             out.append(entry)
             continue
-        kept = [line for line in kept if line != "#, fuzzy"]
+        kept = [line for line in kept if line != "#, fuzzy" and not line.startswith("#| ")]
         if "msgid_plural" in fields:
             value = translation[0] if isinstance(translation, list) else translation
             kept.append(f"msgstr[0] {_quote(value)}")
