@@ -57,6 +57,15 @@ COLUMNS = [
 ]
 
 
+INTS = ("articles", "paragraphs", "cpus")
+
+
+def _parse(column: str, value: str) -> object:
+    if column in ("commit", "search_code_dirty"):
+        return value
+    return int(float(value)) if column in INTS else float(value)
+
+
 def _rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
 
@@ -133,7 +142,16 @@ def extrapolate(rows: list[dict]) -> dict:
     out = {}
     for key, target in (("search_p95_ms", 100.0), ("index_s", 3600.0)):
         a, b = power_fit(ns, [float(r[key]) for r in rows])
-        out[key] = {"a": a, "b": b, "target": target, "crosses_at": crossing(a, b, target)}
+        # The last two points alone: the local slope, more pessimistic when the curve bends upwards.
+        la, lb = power_fit(ns[-2:], [float(r[key]) for r in rows[-2:]])
+        out[key] = {
+            "a": a,
+            "b": b,
+            "target": target,
+            "crosses_at": crossing(a, b, target),
+            "last_b": lb,
+            "last_crosses_at": crossing(la, lb, target),
+        }
     return out
 
 
@@ -169,7 +187,9 @@ def plot(rows: list[dict], fits: dict, path: Path) -> None:
     ax = axes[2]
     ax.plot(ns, [r["index_mb"] for r in rows], "o-", label="index on disk")
     ax.plot(ns, [r["peak_rss_mb"] for r in rows], "s-", label="peak RSS (process)")
-    ax.plot(ns, [r["peak_rss_children_mb"] for r in rows], "^-", label="peak RSS (writer children)")
+    children = [(r["articles"], r["peak_rss_children_mb"]) for r in rows if float(r["peak_rss_children_mb"]) > 0]
+    if children:  # small rebuilds write in-process, with no children
+        ax.plot(*zip(*children, strict=True), "^-", label="peak RSS (writer children)")
     ax.set(xscale="log", yscale="log", xlabel="articles", ylabel="MB", title="Size and memory")
     ax.legend(fontsize=8)
 
@@ -187,12 +207,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20200320)
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     parser.add_argument("--working-tree", action="store_true", help="measure uncommitted code too")
+    parser.add_argument("--replot", action="store_true", help="redraw from the existing scale.csv, no runs")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
     args = parser.parse_args()
 
     if args.one:
         row = measure_one(args.one, seed=args.seed, repeat=args.repeat)
         print("SCALE-ROW " + json.dumps(row))
+        return
+
+    if args.replot:
+        with (args.results_dir / "scale.csv").open(encoding="utf-8") as handle:
+            rows = [{k: _parse(k, v) for k, v in r.items()} for r in csv.DictReader(handle)]
+        report(rows, args.results_dir)
         return
 
     script, env = Path(__file__).resolve(), dict(os.environ)
@@ -228,15 +255,23 @@ def main() -> None:
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {csv_path}")
+    report(rows, args.results_dir)
 
+
+def report(rows: list[dict], results_dir: Path) -> None:
     if len(rows) >= 2:
         fits = extrapolate(rows)
         for key, what in (("search_p95_ms", "search p95 reaches 100 ms"), ("index_s", "index build reaches 1 hour")):
             fit = fits[key]
             at = fit["crosses_at"]
             where = f"{at:,.0f} articles" if at else "never (the curve does not grow)"
-            print(f"{what}: {where} (fit {fit['a']:.3g} * N^{fit['b']:.2f})")
-        png_path = args.results_dir / "scale.png"
+            last = fit["last_crosses_at"]
+            local = f"{last:,.0f} articles" if last else "never"
+            print(
+                f"{what}: {where} (fit {fit['a']:.3g} * N^{fit['b']:.2f} through all points); "
+                f"{local} from the last two points' slope (N^{fit['last_b']:.2f})"
+            )
+        png_path = results_dir / "scale.png"
         plot(rows, fits, png_path)
         print(f"wrote {png_path}")
 
