@@ -55,9 +55,7 @@ def analyse(texts: Iterable[str]) -> FieldTexts:
                     pinyin.extend(syllables_of(word))
             else:
                 words.append(stem(run.text))
-    return FieldTexts(
-        words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams), pinyin=" ".join(pinyin)
-    )
+    return FieldTexts(words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams), pinyin=" ".join(pinyin))
 
 
 class PretokenisedTokenizer(Tokenizer):

@@ -26,7 +26,7 @@ from whoosh.util.numeric import byte_to_length
 
 from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS
 from archive.search.query import Term
-from archive.text.tokenise import char_grams, long_grams, segment, stem
+from archive.text.tokenise import char_grams, long_grams, segment
 
 K1 = 1.2
 # A low B keeps length normalisation from sinking a long article that holds the word.
@@ -244,20 +244,15 @@ def _words_hits(snapshot: Snapshot, words_field: str, stems: list[str]) -> Hits:
 def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hits:
     """Documents matching the term: every part of it, adjacent words as a phrase."""
     words_field, chars_field, grams_field = _fields(Term(raw=term.raw, runs=term.runs, field=field or term.field))
-    parts: list[Hits] = []
-    pending: list[str] = []
-    for run in [*term.runs, None]:
-        if run is not None and run.kind == "word":
-            pending.append(stem(run.text))
-            continue
-        if pending:
-            parts.append(_words_hits(snapshot, words_field, pending))
-            pending = []
-        if run is not None:
-            parts.append(_cjk_hits(snapshot, run.text, chars_field, grams_field))
-        if parts and not len(parts[-1]):
+    found: list[Hits] = []
+    for part in term.parts():
+        if isinstance(part, str):
+            found.append(_cjk_hits(snapshot, part, chars_field, grams_field))
+        else:
+            found.append(_words_hits(snapshot, words_field, list(part)))
+        if not len(found[-1]):
             return Hits.empty()
-    return intersect(parts)
+    return intersect(found)
 
 
 def matching_hits(snapshot: Snapshot, term: Term) -> Hits:

@@ -102,22 +102,11 @@ def term_spans(term: Term, paragraph: ParagraphText) -> list[Span]:
     if term.field == "pinyin":
         return paragraph.find_pinyin([run.text for run in term.runs])
     spans: list[Span] = []
-    pending: list[str] = []
-    for run in [*term.runs, None]:
-        if run is not None and run.kind == "word":
-            pending.append(stem(run.text))
-            continue
-        if pending:
-            found = paragraph.find_words(pending)
-            if not found:
-                return []
-            spans.extend(found)
-            pending = []
-        if run is not None:
-            found = paragraph.find_substring(run.text)
-            if not found:
-                return []
-            spans.extend(found)
+    for part in term.parts():
+        found = paragraph.find_substring(part) if isinstance(part, str) else paragraph.find_words(list(part))
+        if not found:
+            return []
+        spans.extend(found)
     return spans
 
 

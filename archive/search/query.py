@@ -34,6 +34,18 @@ class Term:
     def normalised(self) -> str:
         return " ".join(run.text for run in self.runs)
 
+    def parts(self) -> list[str | tuple[str, ...]]:
+        """What must all occur: each Chinese run (a str), each stretch of adjacent words (a tuple of stems)."""
+        found: list[str | tuple[str, ...]] = []
+        for run in self.runs:
+            if run.kind == "cjk":
+                found.append(run.text)
+            elif found and isinstance(found[-1], tuple):
+                found[-1] = (*found[-1], stem(run.text))
+            else:
+                found.append((stem(run.text),))
+        return found
+
 
 def make_term(text: str, *, field: str = "") -> Term | None:
     """A term for the text, analysed as a query's would be (None when it has nothing to find)."""
