@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from archive.search.urls_config import search_connection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -80,13 +82,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SEARCH_INDEX_DIR = Path(env.str("ARCHIVE_INDEX_DIR", default=str(DATA_DIR / "whoosh_index")))
+# SEARCH_URL picks the engine: whoosh:///absolute/path, or unset for the Whoosh index at
+# ARCHIVE_INDEX_DIR (default: DATA_DIR/whoosh_index). elasticsearch:// is refused until that
+# backend exists (docs/deploy.md).
 HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "archive.search.backend.ArchiveWhooshEngine",
-        "PATH": str(SEARCH_INDEX_DIR),
-    }
+    "default": search_connection(
+        env.str("SEARCH_URL", default=""),
+        default_path=Path(env.str("ARCHIVE_INDEX_DIR", default=str(DATA_DIR / "whoosh_index"))),
+    )
 }
+SEARCH_INDEX_DIR = Path(HAYSTACK_CONNECTIONS["default"]["PATH"])
 # Index updates go through our own queue (archive.search.queue), never Haystack's signals.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_SILENTLY_FAIL = False
