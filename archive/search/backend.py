@@ -94,9 +94,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         fresh.mkdir(parents=True)
         new_index = FileStorage(str(fresh)).create_index(build_archive_schema())
         if processes > 1:  # each writer process leaves its own segment
-            writer = new_index.writer(procs=processes, limitmb=128, multisegment=True)
+            writer = new_index.writer(procs=processes, limitmb=1024, multisegment=True)
         else:
-            writer = new_index.writer(limitmb=256)
+            writer = new_index.writer(limitmb=2048)
         try:
             for document in documents:
                 writer.add_document(**document)
