@@ -21,7 +21,6 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "read latin words as pinyin": "将拉丁字母词按拼音搜索",
     "Read as pinyin": "按拼音读作",
     "did you mean": "您是否要找",
-    "Also searched": "同时搜索了",
     "remove": "移除",
     # glossary (archive/models.py)
     "English variants": "英文说法",

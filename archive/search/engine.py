@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ B = 0.3
 LENGTH_FIELDS = ("text", "chars", "grams", "title_words", "title_chars", "title_grams", "pinyin")
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+POSTINGS_CACHED = 256  # terms; the commonest hold ~10k postings, ~120 kB as arrays
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ class Snapshot:
     def __init__(self, index: Index) -> None:
         self.searcher = index.searcher()
         self._lock = threading.Lock()  # Whoosh's file reads are not thread-safe
+        # Decoded postings of the terms used last (unpickling Whoosh's blocks is most of a
+        # query's cost); valid as long as this snapshot, which is one index generation.
+        self.postings_cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Leaves with no documents (an empty index's reader) have nothing to read.
         self.leaves = [(r, offset) for r, offset in self.searcher.reader().leaf_readers() if r.doc_count_all()]
         total = self.searcher.reader().doc_count_all()
@@ -175,7 +180,15 @@ class Snapshot:
     def term(self, fieldname: str, text: str, *, length_field: str | None = None) -> Hits:
         """Documents holding the term, scored with BM25."""
         with self._lock:
-            ids, tf = self._postings(fieldname, text)
+            cached = self.postings_cache.get((fieldname, text))
+            if cached is None:
+                cached = self._postings(fieldname, text)
+                self.postings_cache[(fieldname, text)] = cached
+                if len(self.postings_cache) > POSTINGS_CACHED:
+                    self.postings_cache.popitem(last=False)
+            else:
+                self.postings_cache.move_to_end((fieldname, text))
+            ids, tf = cached
         if not len(ids):
             return Hits.empty()
         return Hits(ids, self._bm25(ids, tf, length_field or fieldname))

@@ -19,6 +19,7 @@ MAX_SYLLABLE = 6  # "zhuang", "shuang"
 
 # The valid toneless syllables (generated from pypinyin's dictionary; 'ü' as 'v';
 # the interjections m, n, hm left out, or almost any word would split).
+# fmt: off
 SYLLABLES = frozenset(
     (
     "a", "ai", "an", "ang", "ao", "ba", "bai", "ban", "bang", "bao", "bei", "ben", "beng", "bi", "bian",
@@ -52,6 +53,7 @@ SYLLABLES = frozenset(
     "zhuan", "zhuang", "zhui", "zhun", "zhuo", "zi", "zong", "zou", "zu", "zuan", "zui", "zun", "zuo",
     )
 )
+# fmt: on
 
 _TONE_DIGITS = re.compile(r"[1-5]")
 _LATIN = re.compile(r"^[a-zü\u0300-\u036f1-5']+$")
