@@ -30,7 +30,10 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium and fonts-noto-cjk "
+            "(apt-get install chromium fonts-noto-cjk), which .ci/run installs"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
