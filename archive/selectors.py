@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from archive.models import Article, Language, Paragraph, Role, Source
+from archive.models import Article, Language, Paragraph, Role
 from archive.text.normalise import to_simplified, to_traditional
 from archive.text.script import paragraph_language
 
@@ -70,12 +70,6 @@ def language_choices() -> list[tuple[str, str, int]]:
     """(code, label, number of articles) for every language present, in the order of Language."""
     counts = dict(Article.objects.values_list("language").annotate(n=Count("id")).values_list("language", "n"))
     return [(code, label, counts[code]) for code, label in Language.choices if counts.get(code)]
-
-
-def source_choices() -> list[tuple[int, str, int]]:
-    """(id, name, number of articles) for every source that has articles."""
-    sources = Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("name")
-    return [(source.pk, str(source), source.n) for source in sources]
 
 
 def get_article(*, article_id: int) -> Article:

@@ -334,10 +334,3 @@ def reindex_articles(*, article_ids: Iterable[int]) -> None:
     """Queue articles for reindexing from the database as it is now."""
     with transaction.atomic():
         queue.enqueue(article_ids=article_ids)
-
-
-def delete_article(*, article: Article) -> None:
-    with transaction.atomic():
-        article_id = article.pk
-        article.delete()
-        queue.enqueue(article_ids=[article_id])
