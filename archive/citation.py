@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 MONTH_NAMES = (
@@ -105,12 +106,7 @@ def citation_bibtex(article, *, accessed: datetime.date, url: str) -> str:
         notes.append(f"Dated {published_text(article)}")
     elif year and article.pub_year_inferred:
         notes.append("Year inferred from the collection, not printed on the page")
-    if article.original_url:
-        notes.append(f"Originally published at \\url{{{_bibtex_url(article.original_url)}}}")
-    captured = getattr(article, "captured_at", None)
-    if captured:
-        notes.append(f"captured {captured.date().isoformat()}")
-    notes.append(f"archived file {bibtex_escape(article.source_file)}, SHA-256 {article.content_hash}")
+    notes += _provenance_notes(article, link=lambda address: f"\\url{{{_bibtex_url(address)}}}", text=bibtex_escape)
     fields.append(("howpublished", "\\url{" + _bibtex_url(url) + "}"))
     fields.append(("url", _bibtex_url(url)))
     fields.append(("urldate", accessed.isoformat()))
@@ -119,6 +115,18 @@ def citation_bibtex(article, *, accessed: datetime.date, url: str) -> str:
         f"  {name} = {value}" if name in ("year", "month") else f"  {name} = {{{value}}}" for name, value in fields
     )
     return f"@misc{{{citation_key(article)},\n{body}\n}}\n"
+
+
+def _provenance_notes(article, *, link: Callable[[str], str], text: Callable[[str], str]) -> list[str]:
+    """Original URL, capture date, archived file and hash, each formatted for the citation style."""
+    notes = []
+    if article.original_url:
+        notes.append(f"Originally published at {link(article.original_url)}")
+    captured = getattr(article, "captured_at", None)
+    if captured:
+        notes.append(f"captured {captured.date().isoformat()}")
+    notes.append(f"archived file {text(article.source_file)}, SHA-256 {article.content_hash}")
+    return notes
 
 
 def _date_parts(day: datetime.date) -> dict[str, Any]:
@@ -149,13 +157,7 @@ def citation_csl_json(article, *, accessed: datetime.date, url: str) -> dict[str
         item["issued"] = issued
     elif month:
         item["issued"] = {"literal": published_text(article)}
-    notes = []
-    if article.original_url:
-        notes.append(f"Originally published at {article.original_url}")
-    captured = getattr(article, "captured_at", None)
-    if captured:
-        notes.append(f"captured {captured.date().isoformat()}")
-    notes.append(f"archived file {article.source_file}, SHA-256 {article.content_hash}")
+    notes = _provenance_notes(article, link=str, text=str)
     item["archive"] = "COVID-19 briefings archive"
     item["archive_location"] = article.source_file
     item["note"] = "; ".join(notes)
