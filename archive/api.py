@@ -98,14 +98,7 @@ def matching_article_ids(*, query: str, filters: dict[str, Any] | None = None) -
     """Every article matching a search, best first, through the search service's ranking."""
     from archive.search import service
 
-    public = getattr(service, "matching_article_ids", None)
-    if public is not None:
-        return [int(pk) for pk in public(query=query, filters=filters)]
-    parsed = service.parse(query)
-    if parsed.is_empty:
-        return []
-    matches, _ = service._ranked_matches(parsed, service.SearchFilters.from_mapping(filters))
-    return [int(getattr(match, "article_pk", match)) for match in matches]
+    return service.matching_article_ids(query=query, filters=filters)
 
 
 def encode_cursor(article_id: int) -> str:

@@ -319,15 +319,9 @@ def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[flo
 
 def our_ids(query: str) -> set[int]:
     """Every article our search matches, from the same ranked list search_articles counts."""
-    from archive.search.query import parse
-    from archive.search.service import SearchFilters, _ranked_matches
+    from archive.search.service import matching_article_ids
 
-    parsed = parse(query)
-    if parsed.is_empty:
-        return set()
-    matches, _ = _ranked_matches(parsed, SearchFilters())
-    # Objects with article_pk (the first engine) or an array of pks (the numpy engine).
-    return {int(getattr(match, "article_pk", match)) for match in matches}
+    return set(matching_article_ids(query=query))
 
 
 def profile_ours(queries: list[str], repeat: int, top: int = 25) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import environ
 
-from archive.search.urls_config import search_connection
+from archive.search.urls_config import cluster_connection, search_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,14 +83,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SEARCH_URL picks the engine: whoosh:///absolute/path, or unset for the Whoosh index at
-# ARCHIVE_INDEX_DIR (default: DATA_DIR/whoosh_index). elasticsearch:// is refused until that
-# backend exists (docs/deploy.md).
+# ARCHIVE_INDEX_DIR (default: DATA_DIR/whoosh_index); elasticsearch://host:9200/index or
+# opensearch://… for a cluster (archive.search.urls_config, docs/deploy.md).
 HAYSTACK_CONNECTIONS = {
     "default": search_connection(
         env.str("SEARCH_URL", default=""),
         default_path=Path(env.str("ARCHIVE_INDEX_DIR", default=str(DATA_DIR / "whoosh_index"))),
     )
 }
+ARCHIVE_SEARCH_CLUSTER = cluster_connection(env.str("SEARCH_URL", default=""))
 SEARCH_INDEX_DIR = Path(HAYSTACK_CONNECTIONS["default"]["PATH"])
 # Index updates go through our own queue (archive.search.queue), never Haystack's signals.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from io import StringIO
 from pathlib import Path
 
@@ -25,8 +26,16 @@ def isolated_data_dir(settings, tmp_path: Path):
     index_dir = str(tmp_path / "whoosh_index")
     previous = connections.connections_info["default"]["PATH"]
     connections.connections_info["default"]["PATH"] = index_dir
+    cluster = settings.ARCHIVE_SEARCH_CLUSTER
+    if cluster:  # SEARCH_URL names a real cluster: an index of its own per test, deleted after it
+        settings.ARCHIVE_SEARCH_CLUSTER = {**cluster, "INDEX": f"{cluster['INDEX']}-test-{uuid.uuid4().hex[:12]}"}
     yield tmp_path
     connections.connections_info["default"]["PATH"] = previous
+    if cluster and settings.ARCHIVE_SEARCH_CLUSTER and settings.ARCHIVE_SEARCH_CLUSTER["URL"] == cluster["URL"]:
+        from archive.search import indexer
+
+        engine = indexer.engine()
+        engine.cluster.delete_indices(names=engine.cluster.alias_targets(alias=engine.index))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from archive.models import Article, Paragraph, Source
 from archive.search import recovery
 from archive.search.service import search_articles
+from archive.search.whoosh_engine import WhooshEngine
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +78,10 @@ def test_index_breaking_under_a_running_process_is_rebuilt_and_retried(seeded, c
 
 
 def test_search_answers_with_an_error_when_the_rebuild_cannot_help(seeded, monkeypatch):
-    from archive.search import service
-
     def broken(*args, **kwargs):
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(service, "_ranked_matches", broken)
+    monkeypatch.setattr(WhooshEngine, "ranked", broken)
     before = counts()
     page = search_articles(query="口罩")
     assert page.error.startswith("Search is unavailable")
@@ -91,9 +90,7 @@ def test_search_answers_with_an_error_when_the_rebuild_cannot_help(seeded, monke
 
 
 def test_api_answers_200_with_the_error_not_500(seeded, client, monkeypatch):
-    from archive.search import service
-
-    monkeypatch.setattr(service, "_ranked_matches", lambda *a, **k: (_ for _ in ()).throw(EOFError("truncated")))
+    monkeypatch.setattr(WhooshEngine, "ranked", lambda *a, **k: (_ for _ in ()).throw(EOFError("truncated")))
     response = client.get("/api/search", {"q": "口罩"})
     assert response.status_code == 200
     assert response.json()["error"].startswith("Search is unavailable")

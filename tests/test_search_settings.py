@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 from archive.search.es_mapping import ANALYZER, index_mapping
-from archive.search.urls_config import WHOOSH_ENGINE, search_connection
+from archive.search.urls_config import WHOOSH_ENGINE, cluster_connection, search_connection
 from archive.search_indexes import DOCUMENT_FIELDS
 
 DEFAULT = Path("/data/whoosh_index")
@@ -40,8 +40,10 @@ def test_whoosh_urls(url, path):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("elasticsearch://127.0.0.1:9200/archive", "not built yet, see docs/deploy.md"),
-        ("opensearch://search.internal:9200/archive", "not built yet, see docs/deploy.md"),
+        ("elasticsearch://", "no host"),
+        ("opensearch:///archive", "no host"),
+        ("elasticsearch://127.0.0.1:9200/Archive", "is not an index name"),
+        ("elasticsearch://127.0.0.1:9200/a/b", "is not an index name"),
         ("solr://127.0.0.1:8983/archive", "unknown scheme"),
         ("/srv/index", "unknown scheme"),
         ("whoosh://relative/index", "whoosh:///absolute/path"),
@@ -51,6 +53,26 @@ def test_whoosh_urls(url, path):
 def test_refused_urls(url, message):
     with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
         search_connection(url, default_path=DEFAULT)
+        cluster_connection(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "cluster"),
+    [
+        ("elasticsearch://127.0.0.1:9200/archive", {"URL": "elasticsearch://127.0.0.1:9200", "INDEX": "archive"}),
+        ("elasticsearchs://u:p@es.internal:9243", {"URL": "elasticsearchs://u:p@es.internal:9243", "INDEX": "archive"}),
+        (
+            "opensearch://search.internal:9200/briefings",
+            {"URL": "opensearch://search.internal:9200", "INDEX": "briefings"},
+        ),
+        ("whoosh:///srv/index", None),
+        ("", None),
+    ],
+)
+def test_cluster_urls(url, cluster):
+    assert cluster_connection(url) == cluster
+    # Haystack always gets a Whoosh connection; with a cluster nothing uses it.
+    assert search_connection(url, default_path=DEFAULT)["ENGINE"] == WHOOSH_ENGINE
 
 
 def test_settings_use_the_parsed_connection():
@@ -75,11 +97,20 @@ def test_search_url_sets_the_index_directory(tmp_path):
     assert done.stdout.strip() == str(tmp_path / "elsewhere")
 
 
-def test_elasticsearch_url_stops_startup(tmp_path):
-    done = _settings_in_subprocess(tmp_path, "elasticsearch://127.0.0.1:9200/archive")
-    assert done.returncode != 0
-    assert "ImproperlyConfigured" in done.stderr
-    assert "not built yet, see docs/deploy.md" in done.stderr
+def test_an_elasticsearch_url_selects_the_cluster_engine(tmp_path):
+    code = (
+        "import django; django.setup(); from archive.search import indexer; "
+        "engine = indexer.engine(); print(type(engine).__name__, engine.location)"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ARCHIVE_DATA_DIR": str(tmp_path),
+        "SEARCH_URL": "elasticsearch://127.0.0.1:9/briefings",
+    }
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "ElasticEngine" and "briefings" in done.stdout
 
 
 def test_mapping_covers_exactly_the_indexed_fields():

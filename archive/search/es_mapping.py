@@ -1,29 +1,39 @@
-"""The Elasticsearch/OpenSearch index mapping for our pre-tokenised fields (no backend uses it yet).
+"""The Elasticsearch/OpenSearch index mapping for our pre-tokenised fields (archive.search.elastic
+creates every index with it).
 
 All analysis happens in archive.search.analysis before any engine, so the text fields hold tokens
 separated by spaces: the engine must split on whitespace and do nothing else (no lower-casing,
 stemming or CJK handling of its own). Field lists come from backend.py, so the two cannot drift.
+BM25's parameters are the Whoosh engine's (archive.search.engine), so both rank alike.
+
+Paragraphs arrive as separate array elements (elastic.es_source): Lucene's whitespace tokenizer
+takes our PARAGRAPH_BREAK (U+2029) for a space, so the position gap that keeps a phrase inside one
+paragraph must come from `position_increment_gap`, the same BREAK_GAP the Whoosh tokenizer skips.
 """
 
 from __future__ import annotations
 
+from archive.search.analysis import BREAK_GAP
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+from archive.search.engine import K1, B
 
 ANALYZER = "pretokenised"
+SIMILARITY = "archive_bm25"
 
 
 def index_mapping() -> dict:
-    """The body of `PUT /<index>`: settings (the analyzer) and mappings (every field)."""
+    """The body of `PUT /<index>`: settings (the analyzer, the BM25 similarity) and mappings (every field)."""
     properties: dict[str, dict] = {
         # Haystack's identifiers: "archive.article.<pk>", the model, the pk.
         "id": {"type": "keyword"},
         "django_ct": {"type": "keyword"},
         "django_id": {"type": "keyword"},
     }
-    for name in TEXT_FIELDS:  # phrases need positions
-        properties[name] = {"type": "text", "analyzer": ANALYZER, "index_options": "positions"}
+    text = {"type": "text", "analyzer": ANALYZER, "similarity": SIMILARITY}
+    for name in TEXT_FIELDS:  # phrases need positions, and never cross a paragraph
+        properties[name] = {**text, "index_options": "positions", "position_increment_gap": BREAK_GAP}
     for name in GRAM_FIELDS:  # frequencies only, never phrases
-        properties[name] = {"type": "text", "analyzer": ANALYZER, "index_options": "freqs"}
+        properties[name] = {**text, "index_options": "freqs"}
     for name in KEYWORD_FIELDS:
         properties[name] = {"type": "keyword"}
     for name in NUMERIC_FIELDS:
@@ -31,6 +41,7 @@ def index_mapping() -> dict:
     return {
         "settings": {
             "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": []}}},
+            "similarity": {SIMILARITY: {"type": "BM25", "k1": K1, "b": B}},
         },
         "mappings": {"dynamic": "strict", "properties": properties},
     }

@@ -1,17 +1,25 @@
-"""Applying database state to the index. Callers hold the writer lock (archive.search.queue)."""
+"""The configured search engine, and applying database state to it. Writers hold the writer
+lock (archive.search.queue)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from haystack import connections
 
 from archive.models import Article
 from archive.search.backend import ArchiveWhooshBackend
-from archive.search.engine import Snapshot, snapshot_for
+from archive.search.engine import Snapshot
+from archive.search.whoosh_engine import WhooshEngine
 from archive.search_indexes import ArticleIndex
+
+if TYPE_CHECKING:
+    from archive.search.elastic import ElasticEngine
 
 log = logging.getLogger("archive.search")
 
@@ -27,12 +35,24 @@ def backend() -> ArchiveWhooshBackend:
     return engine.get_backend()
 
 
+def engine() -> WhooshEngine | ElasticEngine:
+    """The engine SEARCH_URL names: a cluster's, else the local Whoosh index."""
+    cluster = getattr(settings, "ARCHIVE_SEARCH_CLUSTER", None)
+    if cluster:
+        return _elastic_engine(url=cluster["URL"], index=cluster["INDEX"])
+    return WhooshEngine(backend())
+
+
+@functools.cache
+def _elastic_engine(*, url: str, index: str) -> ElasticEngine:
+    from archive.search.elastic import ElasticEngine  # its client libraries load only when used
+
+    return ElasticEngine(url=url, index=index)
+
+
 def snapshot() -> Snapshot:
-    """The current index, opened once per generation, for reading."""
-    current = backend()
-    if not current.setup_complete:
-        current.setup()
-    return snapshot_for(current.index, path=current.path)
+    """The current local Whoosh index, opened once per generation, for reading."""
+    return WhooshEngine(backend()).snapshot()
 
 
 def identifier(article_id: int) -> str:
@@ -44,7 +64,7 @@ def sync_articles(*, article_ids: Iterable[int]) -> None:
     wanted = set(article_ids)
     articles = list(_INDEX.index_queryset().filter(pk__in=wanted))
     present = {article.pk for article in articles}
-    backend().apply(
+    engine().apply(
         documents=[_INDEX.document(article) for article in articles],
         removed_ids=[identifier(article_id) for article_id in wanted - present],
     )
@@ -75,6 +95,6 @@ def rebuild() -> int:
     # Whoosh's writer is pure Python: a large rebuild writes with one process per core.
     large = Article.objects.count() > PARALLEL_REBUILD_FROM
     processes = min(2, os.cpu_count() or 1) if large else 1
-    backend().build_fresh(documents=counted(), processes=processes)
+    engine().build_fresh(documents=counted(), processes=processes)
     log.info("search index rebuilt from the database: %d articles", count)
     return count

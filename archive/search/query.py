@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from archive.text.normalise import normalise
+from archive.text.pinyin import syllables_of
 from archive.text.tokenise import Run, runs, segment, stem
 
 MAX_QUERY_CHARS = 256
@@ -70,7 +73,8 @@ class Alternative:
     last: int
     terms: tuple[Term, ...]
     kind: str  # "pinyin" or "expansion"
-    label: str  # the query word read as pinyin, or the glossary entry's Chinese
+    label: str  # the query word read as pinyin, or the Chinese of the glossary or dictionary entry
+    source: str = ""  # for expansions: "glossary" or "CC-CEDICT"
 
 
 @dataclass
@@ -96,10 +100,39 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not self.groups
 
+    def alternative_clusters(self) -> list[tuple[int, int, list[Alternative]]]:
+        """Overlapping alternatives merged: each stretch first..last of groups matches when all its
+        groups do, or any term of its alternatives does (every engine applies it the same way)."""
+        clusters: list[tuple[int, int, list[Alternative]]] = []
+        for alt in sorted(self.alternatives, key=lambda a: (a.first, a.last)):
+            if clusters and alt.first <= clusters[-1][1]:
+                first, last, alts = clusters[-1]
+                clusters[-1] = (first, max(last, alt.last), [*alts, alt])
+            else:
+                clusters.append((alt.first, alt.last, [alt]))
+        return clusters
+
+    @property
+    def ranked_terms(self) -> list[Term]:
+        """The terms whose real words and title matches rank an article: the query's and its
+        expansions' (pinyin terms are syllables, which have neither)."""
+        return [
+            *self.positive_terms,
+            *(term for alt in self.alternatives for term in alt.terms if term.field != "pinyin"),
+        ]
+
     def explain(self) -> dict:
         return {
             "normalised": " ".join(term.normalised for term in self.positive_terms),
             "tokens": [token for term in self.positive_terms for token in term_tokens(term)],
+            # How the query's Chinese reads in pinyin, word by word: what a pinyin query would type.
+            "reading": " ".join(
+                "".join(syllables_of(word))
+                for term in self.positive_terms
+                for run in term.runs
+                if run.kind == "cjk"
+                for word in segment(run.text)
+            ),
             "excluded": [term.normalised for term in self.excluded],
             "pinyin": [],
             "expansions": [],
@@ -119,7 +152,7 @@ def parse(raw: str) -> ParsedQuery:
     text = _UNSAFE.sub(" ", raw).strip()
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+        notice = gettext("The query was cut to its first %(count)d characters.") % {"count": MAX_QUERY_CHARS}
     if text.count('"') % 2:
         # An unclosed quote would swallow the rest of the query (operators too) as a phrase: drop it.
         cut = text.rfind('"')
@@ -145,5 +178,5 @@ def parse(raw: str) -> ParsedQuery:
     if len(parsed.positive_terms) + len(parsed.excluded) > MAX_TERMS:
         parsed.groups = parsed.groups[:MAX_TERMS]
         parsed.excluded = parsed.excluded[: max(0, MAX_TERMS - len(parsed.positive_terms))]
-        parsed.notice = parsed.notice or f"Only the first {MAX_TERMS} terms were searched."
+        parsed.notice = parsed.notice or gettext("Only the first %(count)d terms were searched.") % {"count": MAX_TERMS}
     return parsed

@@ -46,9 +46,50 @@ def lock_path() -> Path:
     return Path(settings.DATA_DIR) / "index-writer.lock"
 
 
+# pg_advisory_lock key of the index writer: "arch" in ASCII.
+ADVISORY_LOCK_KEY = 0x61726368
+
+
 @contextmanager
 def writer_lock(*, blocking: bool) -> Iterator[bool]:
-    """Hold the one index-writer lock; yields False at once if not blocking and it is taken."""
+    """Hold the one index-writer lock; yields False at once if not blocking and it is taken.
+
+    With a search cluster and PostgreSQL, web hosts share no disk: the lock is then a
+    PostgreSQL advisory lock, held by this thread's database session. Otherwise it is a file
+    lock beside the Whoosh index.
+    """
+    if getattr(settings, "ARCHIVE_SEARCH_CLUSTER", None) and connections["default"].vendor == "postgresql":
+        with _advisory_lock(blocking=blocking) as acquired:
+            yield acquired
+    else:
+        with _file_lock(blocking=blocking) as acquired:
+            yield acquired
+
+
+@contextmanager
+def _advisory_lock(*, blocking: bool) -> Iterator[bool]:
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if blocking:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            acquired = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            acquired = bool(cursor.fetchone()[0])
+    if not acquired:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        # Closed meanwhile (the session's locks went with it) or still open: either way released.
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+@contextmanager
+def _file_lock(*, blocking: bool) -> Iterator[bool]:
     path = lock_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

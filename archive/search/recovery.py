@@ -18,17 +18,15 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError
-from whoosh import index as whoosh_index
+from django.utils.translation import gettext
 
 from archive.search import indexer, queue
+from archive.search.ranked import CORRUPT, MISSING, OK  # noqa: F401 (MISSING: callers name the states as recovery.X)
 
 log = logging.getLogger("archive.search")
 
 T = TypeVar("T")
 
-OK = "ok"
-MISSING = "missing"
-CORRUPT = "corrupt"
 EMPTY = "empty"  # no documents while the database has articles (e.g. an index directory replaced)
 
 _checked: set[str] = set()
@@ -40,25 +38,20 @@ class IndexUnavailable(Exception):
 
 
 def index_path() -> str:
-    return indexer.backend().path
+    """Where the index is, for messages: a directory, or a cluster's index."""
+    return indexer.engine().location
 
 
 def diagnose() -> str:
-    """OK, MISSING, CORRUPT or EMPTY, from the files on disk and (for EMPTY) the article count."""
+    """OK, MISSING, CORRUPT or EMPTY, from the engine and (for EMPTY) the article count."""
     from archive.models import Article
 
-    path = index_path()
+    current = indexer.engine()
+    state = current.state()
+    if state != OK:
+        return state
     try:
-        if not whoosh_index.exists_in(path):
-            return MISSING
-    except Exception:
-        return CORRUPT
-    current = indexer.backend()
-    if not current.is_healthy():
-        return CORRUPT
-    try:
-        with whoosh_index.open_dir(path).searcher() as searcher:
-            empty = searcher.doc_count() == 0
+        empty = current.document_count() == 0
     except Exception:
         return CORRUPT
     if empty and Article.objects.exists():
@@ -85,7 +78,7 @@ def repair(*, reason: str, timeout: float | None = None) -> int:
                 return count
         if time.monotonic() >= deadline:
             raise IndexUnavailable(
-                "The search index is being rebuilt by another process; please try again in a minute."
+                gettext("The search index is being rebuilt by another process; please try again in a minute.")
             )
         time.sleep(0.2)
 
@@ -129,4 +122,4 @@ def with_recovery(run: Callable[[], T]) -> T:
         raise
     except Exception as exc:
         log.exception("search failed again after rebuilding the index")
-        raise IndexUnavailable("Search is unavailable right now (the index could not be read).") from exc
+        raise IndexUnavailable(gettext("Search is unavailable right now (the index could not be read).")) from exc

@@ -1,27 +1,25 @@
 """Search as the web page, the API and the command see it: articles with their matching paragraphs.
 
-Ranking (DESIGN.md §4): an article holding the query's Chinese as real words
-(jieba's cut) ranks above one holding the same characters across word
-boundaries, whatever the lengths; then title matches; then BM25; then recency.
+The configured engine (archive.search.indexer.engine) ranks the matching articles
+(DESIGN.md §4); this module adds what the database holds: the matching paragraphs,
+highlighted, the facet labels and the query explanation.
 """
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from archive.models import Article, Language, Paragraph, Source
-from archive.search import crosslang, indexer, recovery
-from archive.search.engine import exclude, intersect, matching_hits, real_word_hits, term_hits, union
+from archive.search import cedict, crosslang, indexer, recovery
 from archive.search.highlight import original_spans, snippet
 from archive.search.matching import ParagraphText, match_paragraph
-from archive.search.query import Alternative, ParsedQuery, parse
+from archive.search.query import ParsedQuery, parse
+from archive.search.ranked import Ranked, SearchFilters
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -31,10 +29,24 @@ MAX_PER_PAGE = 100
 class ParagraphHit:
     paragraph: Paragraph
     snippet: SafeString  # escaped scraped text with <mark> around the matches
+    # The paragraph's aligned translation (the other side of a bilingual pair), and its
+    # snippet, highlighted where the query (or an expansion) matches it too.
+    aligned: Paragraph | None = None
+    aligned_snippet: SafeString | None = None
 
     @property
     def position(self) -> int:
         return self.paragraph.position
+
+    def to_json(self) -> dict:
+        found = {"position": self.position, "snippet": str(self.snippet), "aligned": None}
+        if self.aligned is not None:
+            found["aligned"] = {
+                "position": self.aligned.position,
+                "language": self.aligned.language,
+                "snippet": str(self.aligned_snippet),
+            }
+        return found
 
 
 @dataclass
@@ -77,7 +89,7 @@ class SearchPage:
                     "language": hit.article.language,
                     "published": hit.article.published_iso,
                     "source": hit.article.source.name if hit.article.source else "",
-                    "paragraphs": [{"position": p.position, "snippet": str(p.snippet)} for p in hit.paragraphs],
+                    "paragraphs": [p.to_json() for p in hit.paragraphs],
                     "paragraphs_matched": hit.paragraphs_matched,
                 }
                 for hit in self.results
@@ -85,97 +97,6 @@ class SearchPage:
             "explain": self.explain,
             "error": self.error,
         }
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    language: str = ""
-    source_pk: int = 0
-    month: str = ""
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-
-    @classmethod
-    def from_mapping(cls, values: dict | None) -> SearchFilters:
-        values = values or {}
-        try:
-            source_pk = int(values.get("source") or 0)
-        except (TypeError, ValueError):
-            source_pk = 0
-        return cls(
-            language=str(values.get("language") or ""),
-            source_pk=source_pk,
-            month=str(values.get("month") or ""),
-            date_from=values.get("date_from") or None,
-            date_to=values.get("date_to") or None,
-        )
-
-
-def _date_sort(day: datetime.date | None) -> int:
-    return day.year * 10000 + day.month * 100 + day.day if day else 0
-
-
-def _ranked_matches(parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict[str, Counter]]:
-    """Article pks of every match, best first, and the facet counts of the matches."""
-    snapshot = indexer.snapshot()
-    groups = _with_alternatives(
-        snapshot, [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups], parsed
-    )
-    if not all(map(len, groups)):
-        return np.zeros(0, dtype=np.int64), {}
-    hits = intersect(groups)
-    if parsed.excluded and len(hits):
-        hits = exclude(hits, union([matching_hits(snapshot, term) for term in parsed.excluded]))
-    columns = snapshot.columns
-    ids = hits.ids
-    keep = np.ones(len(ids), dtype=bool)
-    if filters.language:
-        keep &= columns["language"][ids] == filters.language
-    if filters.source_pk:
-        keep &= columns["source_pk"][ids] == filters.source_pk
-    if filters.month:
-        keep &= columns["month"][ids] == filters.month
-    published = columns["published_sort"][ids]
-    if filters.date_from:
-        keep &= published >= _date_sort(filters.date_from)
-    if filters.date_to:
-        keep &= (published > 0) & (published <= _date_sort(filters.date_to))
-    ids, scores, published = ids[keep], hits.scores[keep], published[keep]
-    real_words = np.zeros(len(ids), dtype=np.int32)
-    title_hits = np.zeros(len(ids), dtype=np.int32)
-    for term in parsed.positive_terms:
-        real_words += np.isin(ids, real_word_hits(snapshot, term))
-        title_hits += np.isin(ids, term_hits(snapshot, term, field="title").ids)
-    # Real words, then title matches, then BM25, then recency (np.lexsort: last key first).
-    order = np.lexsort((-published, -scores, -title_hits, -real_words))
-    facets = {}
-    for name, column in (("language", "language"), ("source", "source_pk"), ("month", "month")):
-        values, counts = np.unique(columns[column][ids], return_counts=True)
-        facets[name] = Counter(
-            {value.item() if hasattr(value, "item") else value: int(n) for value, n in zip(values, counts, strict=True)}
-        )
-    return columns["article_pk"][ids[order]], facets
-
-
-def _with_alternatives(snapshot, groups: list, parsed: ParsedQuery) -> list:
-    """Each stretch of groups an alternative covers becomes (all those groups) OR (its terms)."""
-    if not parsed.alternatives:
-        return groups
-    clusters: list[tuple[int, int, list[Alternative]]] = []
-    for alt in sorted(parsed.alternatives, key=lambda a: (a.first, a.last)):
-        if clusters and alt.first <= clusters[-1][1]:
-            first, last, alts = clusters[-1]
-            clusters[-1] = (first, max(last, alt.last), [*alts, alt])
-        else:
-            clusters.append((alt.first, alt.last, [alt]))
-    combined, cursor = [], 0
-    for first, last, alts in clusters:
-        combined.extend(groups[cursor:first])
-        extra = [matching_hits(snapshot, term) for alt in alts for term in alt.terms]
-        combined.append(union([intersect(groups[first : last + 1]), *extra]))
-        cursor = last + 1
-    combined.extend(groups[cursor:])
-    return combined
 
 
 def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
@@ -193,9 +114,12 @@ def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
 
 
 def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPHS_SHOWN) -> ArticleHit:
-    """The article's matching paragraphs, best first, highlighted in the article's own script."""
+    """The article's matching paragraphs, best first, highlighted in the article's own script,
+    each with its aligned translation when it has one (a pair is shown once, from its better side)."""
+    paragraphs = list(article.paragraphs.all())
+    partner = _aligned_partners(paragraphs)
     found = []
-    for paragraph in article.paragraphs.all():
+    for paragraph in paragraphs:
         if paragraph.is_boilerplate:
             continue
         text = ParagraphText(paragraph.text)
@@ -203,12 +127,42 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
         if match:
             found.append((paragraph, text, match))
     found.sort(key=lambda item: (-item[2].real_words, -item[2].terms_matched, item[0].position))
-    hits = [
-        ParagraphHit(paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.offsets, match.spans)))
-        for paragraph, text, match in found[:shown]
-    ]
+    hits: list[ParagraphHit] = []
+    in_pairs_shown: set[int] = set()
+    for paragraph, text, match in found:
+        if paragraph.pk in in_pairs_shown:
+            continue
+        if len(hits) == shown:
+            break
+        hit = ParagraphHit(
+            paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.offsets, match.spans))
+        )
+        aligned = partner.get(paragraph.pk)
+        if aligned is not None:
+            aligned_text = ParagraphText(aligned.text)
+            aligned_match = match_paragraph(parsed, aligned_text)
+            hit.aligned = aligned
+            hit.aligned_snippet = snippet(
+                aligned.text, original_spans(aligned_text.offsets, aligned_match.spans) if aligned_match else []
+            )
+            in_pairs_shown.add(aligned.pk)
+        hits.append(hit)
     pinyin_words = list(dict.fromkeys(word for _, _, match in found for word in match.pinyin_words))
-    return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=len(found), pinyin_words=pinyin_words)
+    # "N more in this article" counts paragraphs not on the page, a pair once.
+    matched = len(found) - len({paragraph.pk for paragraph, _, _ in found} & in_pairs_shown)
+    return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=matched, pinyin_words=pinyin_words)
+
+
+def _aligned_partners(paragraphs: list[Paragraph]) -> dict[int, Paragraph]:
+    """Each paired paragraph's translation; pairs link one way (English → Chinese), so both ways here."""
+    by_pk = {paragraph.pk: paragraph for paragraph in paragraphs}
+    partner: dict[int, Paragraph] = {}
+    for paragraph in paragraphs:
+        translation = by_pk.get(paragraph.translation_id)
+        if translation is not None:
+            partner[paragraph.pk] = translation
+            partner[translation.pk] = paragraph
+    return partner
 
 
 def search_articles(
@@ -232,7 +186,9 @@ def search_articles(
     parsed = parse(query)
     expansions = []
     if expand:
-        expansions = crosslang.expansion_alternatives(parsed, crosslang.glossary_entries(), drop=set(drop))
+        expansions = crosslang.expansion_alternatives(
+            parsed, crosslang.glossary(), drop=set(drop), dictionary=cedict.cedict()
+        )
     readings, plain_candidates = crosslang.pinyin_alternatives(parsed, plain=pinyin)
     parsed.alternatives = [*expansions, *readings]
     explain = parsed.explain()
@@ -242,19 +198,20 @@ def search_articles(
             facets=_facet_lists({}), error=parsed.notice,
         )  # fmt: skip
     search_filters = SearchFilters.from_mapping(filters)
+    window = {"start": (page - 1) * per_page, "stop": page * per_page}
     try:
-        matches, facets = recovery.with_recovery(lambda: _ranked_matches(parsed, search_filters))
-        if not len(matches) and plain_candidates and not pinyin:
+        ranked = _ranked(parsed, search_filters, **window)
+        if not ranked.count and plain_candidates and not pinyin:
             # Nothing found as English: read the plain latin words as pinyin too.
             readings, _ = crosslang.pinyin_alternatives(parsed, plain=True)
             parsed.alternatives = [*expansions, *readings]
-            matches, facets = recovery.with_recovery(lambda: _ranked_matches(parsed, search_filters))
+            ranked = _ranked(parsed, search_filters, **window)
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
             per_page=per_page, explain=explain, facets=_facet_lists({}), error=str(exc),
         )  # fmt: skip
-    on_page = [int(pk) for pk in matches[(page - 1) * per_page : page * per_page]]
+    on_page = ranked.pks
     paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     articles = Article.objects.select_related("source").prefetch_related(paragraphs)
     by_pk = articles.in_bulk(on_page)
@@ -265,12 +222,24 @@ def search_articles(
     explain["expansions"] = crosslang.explain_expansions(parsed, parsed.alternatives)
     return SearchPage(
         query=query,
-        count=len(matches),
+        count=ranked.count,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         results=results,
         page=page,
         per_page=per_page,
         explain=explain,
-        facets=_facet_lists(facets),
+        facets=_facet_lists(ranked.facets),
         error=parsed.notice,
     )
+
+
+def _ranked(parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
+    return recovery.with_recovery(lambda: indexer.engine().ranked(parsed, filters, start=start, stop=stop))
+
+
+def matching_article_ids(*, query: str, filters: dict | None = None) -> list[int]:
+    """Every article matching a search (no expansion), best first: what exports list."""
+    parsed = parse(query)
+    if parsed.is_empty:
+        return []
+    return _ranked(parsed, SearchFilters.from_mapping(filters)).pks

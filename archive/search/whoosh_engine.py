@@ -1,0 +1,129 @@
+"""The local Whoosh index as a search engine: writing through the Haystack backend, reading
+with the numpy query execution of archive.search.engine.
+
+Ranking (DESIGN.md §4): an article holding the query's Chinese as real words
+(jieba's cut) ranks above one holding the same characters across word
+boundaries, whatever the lengths; then title matches; then BM25; then recency.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from archive.search.backend import ArchiveWhooshBackend
+from archive.search.engine import (
+    Hits,
+    Snapshot,
+    exclude,
+    intersect,
+    matching_hits,
+    real_word_hits,
+    snapshot_for,
+    term_hits,
+    union,
+)
+from archive.search.query import ParsedQuery
+from archive.search.ranked import CORRUPT, MISSING, OK, Ranked, SearchFilters, date_sort
+
+
+class WhooshEngine:
+    """One Whoosh index directory; `backend` is Haystack's, for writing."""
+
+    def __init__(self, backend: ArchiveWhooshBackend) -> None:
+        self.backend = backend
+
+    @property
+    def location(self) -> str:
+        return self.backend.path
+
+    def snapshot(self) -> Snapshot:
+        """The current index, opened once per generation, for reading."""
+        if not self.backend.setup_complete:
+            self.backend.setup()
+        return snapshot_for(self.backend.index, path=self.backend.path)
+
+    def apply(self, *, documents: Iterable[dict], removed_ids: Iterable[str]) -> None:
+        self.backend.apply(documents=documents, removed_ids=removed_ids)
+
+    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
+        self.backend.build_fresh(documents=documents, processes=processes)
+
+    def state(self) -> str:
+        try:
+            if not whoosh_index.exists_in(self.location):
+                return MISSING
+        except Exception:  # unreadable TOC files fail with many exception types
+            return CORRUPT
+        return OK if self.backend.is_healthy() else CORRUPT
+
+    def document_count(self) -> int:
+        with whoosh_index.open_dir(self.location).searcher() as searcher:
+            return searcher.doc_count()
+
+    def ranked(self, parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
+        snapshot = self.snapshot()
+        ids, facets = _ranked_ids(snapshot, parsed, filters)
+        pks = snapshot.columns["article_pk"][ids[start:stop]]
+        return Ranked(pks=[int(pk) for pk in pks], count=len(ids), facets=facets)
+
+
+def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict]:
+    """Document numbers of every match, best first, and the facet counts of the matches."""
+    groups = _with_alternatives(
+        snapshot, [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups], parsed
+    )
+    if not all(map(len, groups)):
+        return np.zeros(0, dtype=np.int64), {}
+    hits = intersect(groups)
+    if parsed.excluded and len(hits):
+        hits = exclude(hits, union([matching_hits(snapshot, term) for term in parsed.excluded]))
+    hits = _filtered(snapshot, hits, filters)
+    ids, scores = hits.ids, hits.scores
+    published = snapshot.columns["published_sort"][ids]
+    real_words = np.zeros(len(ids), dtype=np.int32)
+    title_hits = np.zeros(len(ids), dtype=np.int32)
+    for term in parsed.ranked_terms:
+        real_words += np.isin(ids, real_word_hits(snapshot, term))
+        title_hits += np.isin(ids, term_hits(snapshot, term, field="title").ids)
+    # Real words, then title matches, then BM25, then recency (np.lexsort: last key first).
+    order = np.lexsort((-published, -scores, -title_hits, -real_words))
+    facets = {}
+    for name, column in (("language", "language"), ("source", "source_pk"), ("month", "month")):
+        values, counts = np.unique(snapshot.columns[column][ids], return_counts=True)
+        facets[name] = Counter(
+            {value.item() if hasattr(value, "item") else value: int(n) for value, n in zip(values, counts, strict=True)}
+        )
+    return ids[order], facets
+
+
+def _filtered(snapshot: Snapshot, hits: Hits, filters: SearchFilters) -> Hits:
+    columns, ids = snapshot.columns, hits.ids
+    keep = np.ones(len(ids), dtype=bool)
+    if filters.language:
+        keep &= columns["language"][ids] == filters.language
+    if filters.source_pk:
+        keep &= columns["source_pk"][ids] == filters.source_pk
+    if filters.month:
+        keep &= columns["month"][ids] == filters.month
+    published = columns["published_sort"][ids]
+    if filters.date_from:
+        keep &= published >= date_sort(filters.date_from)
+    if filters.date_to:
+        keep &= (published > 0) & (published <= date_sort(filters.date_to))
+    return Hits(ids[keep], hits.scores[keep])
+
+
+def _with_alternatives(snapshot: Snapshot, groups: list[Hits], parsed: ParsedQuery) -> list[Hits]:
+    """Each stretch of groups an alternative covers becomes (all those groups) OR (its terms)."""
+    combined, cursor = [], 0
+    for first, last, alts in parsed.alternative_clusters():
+        combined.extend(groups[cursor:first])
+        extra = [matching_hits(snapshot, term) for alt in alts for term in alt.terms]
+        combined.append(union([intersect(groups[first : last + 1]), *extra]))
+        cursor = last + 1
+    combined.extend(groups[cursor:])
+    return combined

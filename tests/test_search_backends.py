@@ -1,0 +1,121 @@
+"""One backend test suite, run against every search engine that is available (as Wagtail does).
+
+EngineContract holds what a user sees, through the service and the index queue: which articles a
+query finds, its count, facets and pages, the ranking tiers, cross-language expansion, the index
+following edits and deletes, and a rebuild from the database. Each subclass points the archive at
+one engine:
+
+- TestWhoosh: the local Whoosh index (the default).
+- TestReferenceCluster: the Elasticsearch engine on tests/es_reference.py, our evaluator of the
+  query DSL we emit (not Elasticsearch; it shows that the engine's requests mean the same thing).
+- TestCluster: the Elasticsearch engine on a real Elasticsearch or OpenSearch cluster, when
+  SEARCH_URL names one (e.g. `SEARCH_URL=elasticsearch://127.0.0.1:9200 make test`, which also
+  runs the rest of the suite on it); skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import import_and_index
+from es_reference import ReferenceCluster
+from test_search import RANKING_DIR, SEED_QUERY_TABLE, found_files, seed_numbers
+
+from archive.models import Article, Paragraph
+from archive.search import indexer, recovery
+from archive.search.elastic import ElasticEngine
+from archive.search.service import matching_article_ids, search_articles
+from archive.search.urls_config import cluster_connection
+from archive.search.whoosh_engine import WhooshEngine
+
+CLUSTER_FROM_ENVIRONMENT = cluster_connection(os.environ.get("SEARCH_URL", ""))
+
+
+class EngineContract:
+    engine_class: type
+
+    @pytest.fixture(autouse=True)
+    def engine(self, settings, monkeypatch):
+        raise NotImplementedError  # each subclass configures its engine
+
+    def test_the_engine_in_use_is_this_class(self, db):
+        assert isinstance(indexer.engine(), self.engine_class)
+
+    @pytest.mark.parametrize(("query", "expected"), SEED_QUERY_TABLE)
+    def test_the_search_table(self, seeded, query, expected):
+        assert seed_numbers(query) == expected
+
+    @pytest.mark.parametrize(
+        ("query", "options", "expected"),
+        [
+            ("mask", {"expand": True}, {"002", "003"}),
+            ("work resumption", {"expand": True}, {"000", "002", "003"}),
+            ("Dongguan", {"expand": True}, {"002", "004"}),
+            ("fugong fuchan", {}, {"000", "002", "003"}),
+            ("huaqiangbei", {}, {"003"}),
+        ],
+    )
+    def test_across_languages(self, seeded, query, options, expected):
+        assert {name[:3] for name in found_files(query, **options)} == expected
+
+    def test_count_facets_and_pages(self, seeded):
+        page = search_articles(query="深圳", per_page=2)
+        assert page.count == len(matching_article_ids(query="深圳")) >= 3
+        assert len(page.results) == 2 and page.num_pages == -(-page.count // 2)
+        second = search_articles(query="深圳", per_page=2, page=2)
+        assert not {hit.article.pk for hit in page.results} & {hit.article.pk for hit in second.results}
+        assert sum(n for _, _, n in page.facets["language"]) == page.count
+        traditional = search_articles(query="深圳", filters={"language": "zh-Hant"})
+        assert {hit.article.language for hit in traditional.results} == {"zh-Hant"}
+
+    def test_ranking_tiers(self, db):
+        import_and_index(RANKING_DIR)
+        assert found_files("华人") == ["realword", "straddle"]
+        assert found_files("口罩")[0] == "title_mask"
+
+    @pytest.mark.django_db(transaction=True)  # the queue drains on commit
+    def test_the_index_follows_edits_and_deletes(self, seeded):
+        paragraph = Paragraph.objects.get(article=seeded["003"], text__contains="華強北商戶")
+        paragraph.text = paragraph.text.replace("華強北", "赛格广场")
+        paragraph.save()
+        assert seed_numbers("赛格广场") == {"003"}
+        Article.objects.get(pk=seeded["004"].pk).delete()
+        assert seed_numbers("寶安") == set()
+
+    def test_an_emptied_index_is_rebuilt_from_the_database(self, seeded):
+        indexer.engine().build_fresh(documents=[])
+        assert recovery.diagnose() == recovery.EMPTY
+        assert recovery.check_index(repair_it=True) == recovery.OK
+        assert seed_numbers("华强北") == {"003"}
+
+
+class TestWhoosh(EngineContract):
+    engine_class = WhooshEngine
+
+    @pytest.fixture(autouse=True)
+    def engine(self, settings):
+        settings.ARCHIVE_SEARCH_CLUSTER = None
+
+
+class TestReferenceCluster(EngineContract):
+    engine_class = ElasticEngine
+
+    @pytest.fixture(autouse=True)
+    def engine(self, settings, monkeypatch):
+        settings.ARCHIVE_SEARCH_CLUSTER = {"URL": "elasticsearch://reference.invalid:9200", "INDEX": "archive"}
+        engine = ElasticEngine(url="elasticsearch://reference.invalid:9200", index="archive", client=ReferenceCluster())
+        monkeypatch.setattr(indexer, "_elastic_engine", lambda **_: engine)
+
+
+@pytest.mark.skipif(
+    CLUSTER_FROM_ENVIRONMENT is None,
+    reason="no Elasticsearch/OpenSearch SEARCH_URL set (e.g. SEARCH_URL=elasticsearch://127.0.0.1:9200 make test)",
+)
+class TestCluster(EngineContract):
+    engine_class = ElasticEngine
+
+    @pytest.fixture(autouse=True)
+    def engine(self, settings):
+        # conftest gives each test its own index on the cluster; make sure it is in use.
+        assert settings.ARCHIVE_SEARCH_CLUSTER["URL"] == CLUSTER_FROM_ENVIRONMENT["URL"]
