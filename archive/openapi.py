@@ -200,6 +200,17 @@ COMPONENTS: dict[str, Any] = {
                                     "properties": {
                                         "position": {"type": "integer"},
                                         "snippet": {"type": "string", "description": "HTML, matches in <mark>."},
+                                        "aligned": {
+                                            "description": "The paragraph's aligned translation, or null.",
+                                            "type": "object",
+                                            "nullable": True,
+                                            "required": ["position", "language", "snippet"],
+                                            "properties": {
+                                                "position": {"type": "integer"},
+                                                "language": {"type": "string"},
+                                                "snippet": {"type": "string"},
+                                            },
+                                        },
                                     },
                                 },
                             },

@@ -22,6 +22,22 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Read as pinyin": "按拼音读作",
     "did you mean": "您是否要找",
     "remove": "移除",
+    "Aligned translation:": "对照译文：",
+    "The query was cut to its first %(count)d characters.": "查询过长，只搜索了前 %(count)d 个字符。",
+    "Only the first %(count)d terms were searched.": "只搜索了前 %(count)d 个词。",
+    "The search index is being rebuilt by another process; please try again in a minute.": (
+        "另一个进程正在重建搜索索引，请一分钟后再试。"
+    ),
+    "Search is unavailable right now (the index could not be read).": "搜索暂时不可用（无法读取索引）。",
+    "our glossary": "本站术语表",
+    "Pinyin reading": "拼音读法",
+    (
+        'Dictionary translations from <a href="https://www.mdbg.net/chinese/dictionary?page=cc-cedict">'
+        "CC-CEDICT</a> (MDBG, CC BY-SA 4.0)."
+    ): (
+        '词典译文来自 <a href="https://www.mdbg.net/chinese/dictionary?page=cc-cedict">CC-CEDICT</a>'
+        "（MDBG，CC BY-SA 4.0）。"
+    ),
     # glossary (archive/models.py)
     "English variants": "英文说法",
     "Separated by |": "以 | 分隔",

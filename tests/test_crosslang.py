@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from archive.glossary import read_glossary
+from archive.search.cedict import cedict, english_key, plain_gloss
 from archive.search.query import make_term
 from archive.search.service import search_articles
 from archive.text.normalise import normalise
 from archive.text.pinyin import SYLLABLES, is_pinyin, is_toned, split_pinyin, syllables_of
-from tests.test_search import import_and_index
+from tests.test_search import RANKING_DIR, found_files, import_and_index
 
 
 def numbers(query: str, **kwargs) -> set[str]:
@@ -137,3 +138,110 @@ def test_api_and_page_take_the_options(seeded, client):
     assert "drop=%E5%8F%A3%E7%BD%A9" in html and 'name="expand"' in html
     html = client.get("/search/", {"q": "fugong"}).content.decode()
     assert "did you mean" in html
+
+
+def test_a_hit_in_a_bilingual_pair_shows_its_aligned_translation(seeded):
+    page = search_articles(query="after-sales services", per_page=100)
+    [hit] = [hit for hit in page.results if "000_" in hit.article.source_file]
+    first = hit.paragraphs[0]
+    assert first.paragraph.language == "en"
+    assert first.aligned is not None and first.aligned.language.startswith("zh")
+    assert "售后服务" in first.aligned.text
+    # Its own snippet is highlighted; the translation holds no English match, so it is plain text.
+    assert "<mark>" in first.snippet and "<mark>" not in first.aligned_snippet
+
+
+def test_the_aligned_translation_is_highlighted_too_when_an_expansion_matches_it(seeded):
+    page = search_articles(query="work resumption", expand=True, per_page=100)
+    [hit] = [hit for hit in page.results if "000_" in hit.article.source_file]
+    paired = [p for p in hit.paragraphs if p.aligned is not None]
+    assert paired, "a 000 hit in a bilingual pair"
+    assert any("<mark>复工复产</mark>" in p.aligned_snippet or "<mark>复工复产</mark>" in p.snippet for p in paired)
+
+
+def test_a_pair_matching_on_both_sides_is_shown_once(seeded):
+    page = search_articles(query="work resumption", expand=True, per_page=100)
+    [hit] = [hit for hit in page.results if "000_" in hit.article.source_file]
+    shown = [p.position for p in hit.paragraphs] + [p.aligned.position for p in hit.paragraphs if p.aligned]
+    assert len(shown) == len(set(shown)), shown
+    assert len(hit.paragraphs) == 3  # the three best pairs, not one pair twice
+
+
+def test_aligned_translations_in_the_api_and_on_the_page(seeded, client):
+    data = client.get("/api/search", {"q": "after-sales services"}).json()
+    [result] = [r for r in data["results"] if "000_" in r["source_file"]]
+    aligned = result["paragraphs"][0]["aligned"]
+    assert aligned["language"].startswith("zh") and "售后服务" in aligned["snippet"]
+    unpaired = client.get("/api/search", {"q": "口罩"}).json()["results"]
+    assert unpaired and all(p["aligned"] is None for r in unpaired for p in r["paragraphs"])
+    html = client.get("/search/", {"q": "after-sales services"}).content.decode()
+    assert 'class="aligned"' in html and f'#p-{aligned["position"]}"' in html
+
+
+# --- CC-CEDICT, after the glossary -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gloss", "plain"),
+    [
+        ("to return to work (after stoppage)", "return to work"),
+        ("mask (surgical etc)", "mask"),
+        ("vaccine", "vaccine"),
+        ("variant of 復[fu4]", None),
+        ("surname Fu", None),
+        ("CL:個|个[ge4]", None),
+        ("Dongguan prefecture-level city in Guangdong 廣東省|广东省[Guang3 dong1 sheng3]", None),
+        ("a very long gloss of many words indeed", None),
+    ],
+)
+def test_only_short_plain_glosses_become_search_terms(gloss, plain):
+    assert plain_gloss(gloss) == plain
+
+
+def test_the_dictionary_reads_both_ways(db):
+    dictionary = cedict()
+    assert "return to work" in dictionary.english_for("复工")
+    assert dictionary.chinese_for(english_key("vaccine"))[0] == "疫苗"  # commonest first, by jieba's counts
+    assert dictionary.chinese_for(english_key("vaccines")) == dictionary.chinese_for(english_key("vaccine"))
+    assert "复工" in dictionary.chinese_for(english_key("return to work"))
+
+
+def test_the_dictionary_finds_what_the_glossary_does_not_know(seeded, seeds_dir):
+    assert numbers("temperature") == set()
+    page = search_articles(query="temperature", expand=True, per_page=100)
+    assert {e["source"] for e in page.explain["expansions"]} == {"CC-CEDICT"}
+    assert "体温" in [e["entry"] for e in page.explain["expansions"]]
+    found = {hit.article.source_file.rsplit("/", 1)[-1][:3] for hit in page.results}
+    assert found and found <= mentioning(seeds_dir, "体温", "温度", "热度")
+
+
+def test_chinese_expands_into_the_dictionarys_english(seeded):
+    page = search_articles(query="招聘", expand=True, per_page=100)
+    [expansion] = page.explain["expansions"]
+    assert expansion["source"] == "CC-CEDICT" and "recruit" in expansion["added"]
+    assert page.count > search_articles(query="招聘").count  # the English 000 recruits too
+
+
+def test_a_glossary_entry_wins_and_a_dropped_one_is_not_replaced_by_the_dictionary(seeded):
+    assert [e["source"] for e in search_articles(query="mask", expand=True).explain["expansions"]] == ["glossary"]
+    assert search_articles(query="mask", expand=True, drop=["口罩"]).explain["expansions"] == []
+
+
+def test_dictionary_expansions_can_be_dropped_one_by_one_and_are_credited(seeded, client):
+    entries = [e["entry"] for e in search_articles(query="temperature", expand=True).explain["expansions"]]
+    kept = search_articles(query="temperature", expand=True, drop=[entries[0]]).explain["expansions"]
+    assert [e["entry"] for e in kept] == entries[1:]
+    html = client.get("/search/", {"q": "temperature", "expand": "1"}).content.decode()
+    assert "CC BY-SA 4.0" in html and "(CC-CEDICT)" in html
+
+
+def test_an_expansion_ranks_by_real_words_too(db):
+    from archive.models import GlossaryEntry
+
+    import_and_index(RANKING_DIR)
+    GlossaryEntry.objects.create(chinese="华人", english="overseas Chinese")
+    assert found_files("overseas Chinese", expand=True) == found_files("华人") == ["realword", "straddle"]
+
+
+def test_the_query_explains_its_pinyin_reading(seeded):
+    assert search_articles(query="复工复产").explain["reading"] == "fugong fuchan"

@@ -305,12 +305,16 @@ def test_search_results(client, seeded):
     assert "3 articles match" in count and "ms" in count
     titles = {a.get("href") for a in tree.xpath(RESULT_LINKS)}
     assert titles == {seeded[key].get_absolute_url() for key in ("000", "002", "003")}
-    snippet_links = tree.xpath(f"//ul[{has_class('snippets')}]//a")
+    snippet_links = tree.xpath(f"//ul[{has_class('snippets')}]/li/a")
     assert snippet_links
     for link in snippet_links:
         _, _, anchor = link.get("href").partition("#")
         assert anchor.startswith("p-")
         assert link.xpath(".//mark")
+    # 000's Chinese hits are paired with English, shown under them (linked, unmarked: no English match).
+    aligned = tree.xpath(f"//ul[{has_class('snippets')}]/li/p[{has_class('aligned')}]/a")
+    assert aligned and all(link.get("href").startswith(seeded["000"].get_absolute_url() + "#p-") for link in aligned)
+    assert all(link.xpath(".//span[@lang='en']") for link in aligned)
     url_003 = seeded["003"].get_absolute_url()
     hit_003 = tree.xpath(f"{RESULT_ITEMS}[.//h2/a[@href='{url_003}']]")[0]
     assert hit_003.xpath(".//mark")[0].text_content() == "復工復產"  # highlighted in its own script

@@ -1,22 +1,29 @@
-"""Reaching across languages: pinyin readings of latin words, and glossary expansion (issue 10).
+"""Reaching across languages: pinyin readings of latin words, and term expansion (issue 10).
 
 Both add Alternatives to a parsed query: other terms ORed with the groups they
 cover, so `fugong` also finds 复工 and `mask` also finds 口罩. The service
 decides when: toned pinyin always, plain pinyin when asked or when the English
-search found nothing, the glossary only when asked (`expand=1`).
+search found nothing, expansion only when asked (`expand=1`). Expansion takes the
+curated glossary first and CC-CEDICT (archive.search.cedict) for what the
+glossary does not cover.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from dataclasses import dataclass
 
+from archive.search.cedict import SOURCE as CEDICT
+from archive.search.cedict import Cedict
 from archive.search.query import Alternative, ParsedQuery, Term, make_term, pinyin_term
 from archive.text.normalise import normalise
 from archive.text.pinyin import MAX_SPLITS, is_toned, split_pinyin
 from archive.text.tokenise import stem
 
 MAX_WINDOW = 5  # words in the longest English glossary variant looked for
+GLOSSARY = "glossary"
 
 
 def _plain_words(term: Term) -> bool:
@@ -83,53 +90,96 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(run.text) for run in term.runs)
 
 
-def expansion_alternatives(parsed: ParsedQuery, entries: list[Entry], *, drop: set[str]) -> list[Alternative]:
-    """Each query term (or run of plain words) equal to a glossary entry, ORed with its other forms."""
-    by_chinese: dict[str, Entry] = {}
-    by_english: dict[tuple[str, ...], tuple[Entry, str]] = {}
-    for entry in entries:
-        if entry.chinese in drop:
-            continue
-        by_chinese.setdefault(normalise(entry.chinese), entry)
-        for variant in entry.english:
-            key = _stems(variant)
-            if key:
-                by_english.setdefault(key, (entry, variant))
-    groups = parsed.groups
+class Glossary:
+    """The glossary's entries looked up by normalised Chinese and by stemmed English."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.by_chinese: dict[str, Entry] = {}
+        self.by_english: dict[tuple[str, ...], Entry] = {}
+        for entry in entries:
+            self.by_chinese.setdefault(normalise(entry.chinese), entry)
+            for variant in entry.english:
+                key = _stems(variant)
+                if key:
+                    self.by_english.setdefault(key, entry)
+
+
+def expansion_alternatives(
+    parsed: ParsedQuery, glossary: Glossary, *, drop: set[str], dictionary: Cedict | None = None
+) -> list[Alternative]:
+    """Each query term (or run of plain words) equal to a glossary entry, ORed with its other forms;
+    then, for the rest, the dictionary's translations. Entries whose Chinese is in `drop` are left out."""
+
+    def from_glossary(first: int, size: int) -> list[Alternative]:
+        term = parsed.groups[first][0]
+        if size == 1 and _chinese_word(term):
+            entry = glossary.by_chinese.get(term.runs[0].text)
+            if entry is None:
+                return []
+            return [_alternative(first, first, [make_term(variant) for variant in entry.english], entry.chinese)]
+        key = _window_key(parsed, first, size)
+        entry = glossary.by_english.get(key) if key else None
+        if entry is None:
+            return []
+        others = [make_term(entry.chinese), *(make_term(other) for other in entry.english if _stems(other) != key)]
+        return [_alternative(first, first + size - 1, others, entry.chinese)]
+
+    def from_dictionary(first: int, size: int) -> list[Alternative]:
+        term = parsed.groups[first][0]
+        if size == 1 and _chinese_word(term):
+            word = term.runs[0].text
+            others = [make_term(english) for english in dictionary.english_for(word)]
+            return [_alternative(first, first, others, word, source=CEDICT)] if others else []
+        key = _window_key(parsed, first, size)
+        words = dictionary.chinese_for(key) if key else ()
+        return [_alternative(first, first + size - 1, [make_term(word)], word, source=CEDICT) for word in words]
+
+    alternatives = _cover(parsed, from_glossary)
+    if dictionary is not None:
+        # Where the glossary has an entry, even one the user removed, the dictionary adds nothing.
+        covered = {index for alt in alternatives for index in range(alt.first, alt.last + 1)}
+        alternatives += _cover(parsed, from_dictionary, skip=covered)
+    return [alt for alt in alternatives if alt.label not in drop]
+
+
+def _chinese_word(term: Term) -> bool:
+    return not term.field and len(term.runs) == 1 and term.runs[0].kind == "cjk"
+
+
+def _window_key(parsed: ParsedQuery, first: int, size: int) -> tuple[str, ...]:
+    """Stems of groups first..first+size-1 when each is one term of plain words, else ()."""
+    window = parsed.groups[first : first + size]
+    if not all(len(group) == 1 and _plain_words(group[0]) for group in window):
+        return ()
+    return tuple(stem(run.text) for group in window for run in group[0].runs)
+
+
+def _cover(parsed: ParsedQuery, lookup, *, skip: frozenset[int] | set[int] = frozenset()) -> list[Alternative]:
+    """Walk the groups left to right, taking the longest window `lookup` has alternatives for."""
     alternatives: list[Alternative] = []
     index = 0
-    while index < len(groups):
-        group = groups[index]
-        term = group[0]
-        if len(group) == 1 and not term.field and len(term.runs) == 1 and term.runs[0].kind == "cjk":
-            entry = by_chinese.get(term.runs[0].text)
-            if entry is not None:
-                others = [make_term(variant) for variant in entry.english]
-                alternatives.append(_alternative(index, index, others, entry))
-            index += 1
-            continue
-        matched = False
-        for size in range(min(MAX_WINDOW, len(groups) - index), 0, -1):
-            window = groups[index : index + size]
-            if not all(len(g) == 1 and _plain_words(g[0]) for g in window):
+    while index < len(parsed.groups):
+        for size in range(min(MAX_WINDOW, len(parsed.groups) - index), 0, -1):
+            if any(i in skip for i in range(index, index + size)) or len(parsed.groups[index]) != 1:
                 continue
-            key = tuple(stem(run.text) for g in window for run in g[0].runs)
-            if key in by_english:
-                entry, variant = by_english[key]
-                others = [make_term(entry.chinese)]
-                others += [make_term(other) for other in entry.english if _stems(other) != key]
-                alternatives.append(_alternative(index, index + size - 1, others, entry))
+            found = lookup(index, size)
+            if found:
+                alternatives.extend(found)
                 index += size
-                matched = True
                 break
-        if not matched:
+        else:
             index += 1
     return alternatives
 
 
-def _alternative(first: int, last: int, terms: list[Term | None], entry: Entry) -> Alternative:
+def _alternative(first: int, last: int, terms: list[Term | None], label: str, *, source: str = GLOSSARY) -> Alternative:
     return Alternative(
-        first=first, last=last, terms=tuple(term for term in terms if term), kind="expansion", label=entry.chinese
+        first=first,
+        last=last,
+        terms=tuple(term for term in terms if term),
+        kind="expansion",
+        label=label,
+        source=source,
     )
 
 
@@ -139,15 +189,36 @@ def explain_expansions(parsed: ParsedQuery, alternatives: list[Alternative]) -> 
         if alt.kind != "expansion":
             continue
         matched = " ".join(term.normalised for group in parsed.groups[alt.first : alt.last + 1] for term in group)
-        out.append({"entry": alt.label, "matched": matched, "added": [term.raw for term in alt.terms]})
+        out.append(
+            {"entry": alt.label, "matched": matched, "added": [term.raw for term in alt.terms], "source": alt.source}
+        )
     return out
 
 
-def glossary_entries() -> list[Entry]:
-    """The glossary as curated in the admin (archive.models.GlossaryEntry)."""
-    from archive.models import GlossaryEntry
+def glossary() -> Glossary:
+    """The glossary as curated in the admin (archive.models.GlossaryEntry), built at most once a
+    minute per process: an admin edit clears this process's copy at once (archive.signals), other
+    processes see it within GLOSSARY_TTL seconds."""
+    global _glossary
+    now = time.monotonic()
+    with _glossary_lock:
+        if _glossary is None or now - _glossary[0] > GLOSSARY_TTL:
+            from archive.models import GlossaryEntry
 
-    return [
-        Entry(chinese=chinese, english=tuple(v.strip() for v in english.split("|") if v.strip()))
-        for chinese, english in GlossaryEntry.objects.values_list("chinese", "english")
-    ]
+            entries = [
+                Entry(chinese=chinese, english=tuple(v.strip() for v in english.split("|") if v.strip()))
+                for chinese, english in GlossaryEntry.objects.values_list("chinese", "english")
+            ]
+            _glossary = (now, Glossary(entries))
+        return _glossary[1]
+
+
+def forget_glossary() -> None:
+    global _glossary
+    with _glossary_lock:
+        _glossary = None
+
+
+GLOSSARY_TTL = 60.0
+_glossary: tuple[float, Glossary] | None = None
+_glossary_lock = threading.Lock()

@@ -9,6 +9,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext, pgettext
 
 from archive.models import Article, Language
+from archive.search.cedict import SOURCE as CEDICT
 from archive.selectors import title_language
 
 register = template.Library()
@@ -90,3 +91,9 @@ def month_label(value: str) -> str:
 def more_paragraphs(hit) -> int:
     """How many of an ArticleHit's matching paragraphs the result does not show."""
     return max(0, hit.paragraphs_matched - len(hit.paragraphs))
+
+
+@register.filter
+def dictionary_used(expansions: list[dict]) -> bool:
+    """Whether any expansion came from CC-CEDICT, whose licence asks for the credit line."""
+    return any(item.get("source") == CEDICT for item in expansions)

@@ -7,11 +7,11 @@ applied right after, under the same writer lock.
 
 from django.core.management.base import BaseCommand
 
-from archive.search import indexer, queue
+from archive.search import cedict, indexer, queue
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index from the database."
+    help = "Rebuild the search index from the database, and prepare the dictionary expanded searches use."
 
     def add_arguments(self, parser):
         parser.add_argument("--noinput", "--no-input", action="store_true", help="Accepted for Haystack compatibility.")
@@ -21,3 +21,5 @@ class Command(BaseCommand):
             count = indexer.rebuild()
             queue.drain_locked()
         self.stdout.write(f"Indexed {count} articles.")
+        # Built once into DATA_DIR/cache (a few seconds), so no visitor's first expanded search waits.
+        cedict.cedict()
