@@ -68,6 +68,8 @@ def _import_record(*, name: str, digest: str, parse, dry_run: bool, force: bool)
         existing = Article.objects.filter(source_file=name).first()
         if existing and existing.content_hash == digest and not force:
             return FileResult(source_file=name, outcome=UNCHANGED, article_id=existing.pk, content_hash=digest)
+        if existing and existing.curated_at and not force:
+            return services.curator_conflict(article=existing, source_file=name, content_hash=digest)
         page = parse()
         if not page.paragraphs:
             return FileResult(source_file=name, outcome=SKIPPED, message="no text, skipped", content_hash=digest)

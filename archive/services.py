@@ -155,6 +155,21 @@ def _progress(items: list, *, enabled: bool, stream) -> Iterable:
     return tqdm(items, desc="importing", unit="file", file=stream)
 
 
+def curator_conflict(*, article: Article, source_file: str, content_hash: str) -> FileResult:
+    """A changed file (or record) for an article a curator has edited since: the edit is kept."""
+    edited = timezone.localtime(article.curated_at).strftime("%Y-%m-%d %H:%M")
+    return FileResult(
+        source_file=source_file,
+        outcome=CONFLICT,
+        article_id=article.pk,
+        content_hash=content_hash,
+        message=(
+            f"the file changed, but article {article.pk} was edited in the admin on {edited} "
+            "since its import; the edit is kept (use --force to overwrite it with the file)"
+        ),
+    )
+
+
 def import_file(*, path: Path, source_file: str, dry_run: bool = False, force: bool = False) -> FileResult:
     """Import one file as one article (created, updated in place, or left alone)."""
     try:
@@ -170,17 +185,7 @@ def import_file(*, path: Path, source_file: str, dry_run: bool = False, force: b
         if existing and existing.content_hash == digest and not force:
             return FileResult(source_file=source_file, outcome=UNCHANGED, article_id=existing.pk, content_hash=digest)
         if existing and existing.curated_at and not force:
-            edited = timezone.localtime(existing.curated_at).strftime("%Y-%m-%d %H:%M")
-            return FileResult(
-                source_file=source_file,
-                outcome=CONFLICT,
-                article_id=existing.pk,
-                content_hash=digest,
-                message=(
-                    f"the file changed, but article {existing.pk} was edited in the admin on {edited} "
-                    "since its import; the edit is kept (use --force to overwrite it with the file)"
-                ),
-            )
+            return curator_conflict(article=existing, source_file=source_file, content_hash=digest)
         page = parse_file(data, name=path.name)
         if not page.paragraphs:
             return FileResult(source_file=source_file, outcome=SKIPPED, message="no text (only blank lines), skipped")

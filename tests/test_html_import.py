@@ -13,7 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.models import Article
-from archive.services import FAILED, IMPORTED, UNCHANGED, import_paths
+from archive.services import CONFLICT, FAILED, IMPORTED, UNCHANGED, UPDATED, import_paths, mark_curated
 from archive.text.html import parse_html
 
 BODY_1 = "深圳政府六部门联合开展“售后服务”，为中小微企业复工复产疏通经络，针对疫情期间中小微企业遇到的困难统筹推进。"
@@ -164,3 +164,21 @@ def test_a_corrupt_warc_fails_with_one_clear_line(db, tmp_path):
     assert [r.outcome for r in report.results] == [FAILED]
     assert report.results[0].source_file == "bad.warc.gz"
     assert "\n" not in report.results[0].message
+
+
+def test_a_changed_warc_record_keeps_a_curators_edit_unless_forced(db, tmp_path):
+    url, date = "http://www.sznews.com/a/1.html", "2020-03-21T01:02:03Z"
+    write_warc(tmp_path / "crawl.warc", [(url, date, page().encode(), "text/html; charset=utf-8")], gz=False)
+    [first] = import_paths(paths=[tmp_path]).results
+    article = Article.objects.get(pk=first.article_id)
+    article.title = "A curator's title"
+    article.save()
+    mark_curated(article_ids=[article.pk])
+    recrawled = page(title="深圳复工复产（更新）").encode()
+    write_warc(tmp_path / "crawl.warc", [(url, date, recrawled, "text/html; charset=utf-8")], gz=False)
+    [again] = import_paths(paths=[tmp_path]).results
+    assert again.outcome == CONFLICT and "edited in the admin" in again.message
+    assert Article.objects.get(pk=article.pk).title == "A curator's title"
+    [forced] = import_paths(paths=[tmp_path], force=True).results
+    assert forced.outcome == UPDATED
+    assert Article.objects.get(pk=article.pk).title != "A curator's title"
