@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -94,9 +95,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         fresh.mkdir(parents=True)
         new_index = FileStorage(str(fresh)).create_index(build_archive_schema())
         if processes > 1:  # each writer process leaves its own segment
-            writer = new_index.writer(procs=processes, limitmb=1024, multisegment=True)
+            writer = new_index.writer(procs=processes, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, multisegment=True)
         else:
-            writer = new_index.writer(limitmb=2048)
+            writer = new_index.writer(limitmb=2 * settings.ARCHIVE_INDEX_WRITER_MB)
         try:
             for document in documents:
                 writer.add_document(**document)
