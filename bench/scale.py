@@ -226,6 +226,7 @@ def main() -> None:
     snapshot = None
     if not args.working_tree:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+        WORK.mkdir(parents=True, exist_ok=True)  # bench/work/ is not in git
         snapshot = Path(tempfile.mkdtemp(prefix="scale-src-", dir=WORK))
         archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive, check=True)
