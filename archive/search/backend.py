@@ -31,6 +31,15 @@ log = logging.getLogger("archive.search")
 TEXT_FIELDS = ("text", "chars", "title_words", "title_chars", "pinyin")
 GRAM_FIELDS = ("grams", "title_grams")  # frequencies only: never used in phrases
 KEYWORD_FIELDS = ("language", "month")
+
+
+def term_fields(field: str) -> tuple[str, str, str]:
+    """The words, chars and grams fields a query term of this field ("" or "title") looks in."""
+    if field == "title":
+        return "title_words", "title_chars", "title_grams"
+    return "text", "chars", "grams"
+
+
 NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort")
 
 

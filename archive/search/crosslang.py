@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from archive.search.cedict import SOURCE as CEDICT
-from archive.search.cedict import Cedict
+from archive.search.cedict import Cedict, english_key
 from archive.search.query import Alternative, ParsedQuery, Term, make_term, pinyin_term
 from archive.text.normalise import normalise
 from archive.text.pinyin import MAX_SPLITS, is_toned, split_pinyin
@@ -83,13 +83,6 @@ class Entry:
     english: tuple[str, ...]
 
 
-def _stems(text: str) -> tuple[str, ...]:
-    term = make_term(text)
-    if term is None or not _plain_words(term):
-        return ()
-    return tuple(stem(run.text) for run in term.runs)
-
-
 class Glossary:
     """The glossary's entries looked up by normalised Chinese and by stemmed English."""
 
@@ -99,7 +92,7 @@ class Glossary:
         for entry in entries:
             self.by_chinese.setdefault(normalise(entry.chinese), entry)
             for variant in entry.english:
-                key = _stems(variant)
+                key = english_key(variant)
                 if key:
                     self.by_english.setdefault(key, entry)
 
@@ -121,7 +114,7 @@ def expansion_alternatives(
         entry = glossary.by_english.get(key) if key else None
         if entry is None:
             return []
-        others = [make_term(entry.chinese), *(make_term(other) for other in entry.english if _stems(other) != key)]
+        others = [make_term(entry.chinese), *(make_term(other) for other in entry.english if english_key(other) != key)]
         return [_alternative(first, first + size - 1, others, entry.chinese)]
 
     def from_dictionary(first: int, size: int) -> list[Alternative]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from archive.search.analysis import PARAGRAPH_BREAK
-from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS
+from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS, term_fields
 from archive.search.es_mapping import index_mapping
 from archive.search.query import ParsedQuery, Term
 from archive.search.ranked import MISSING, OK, Ranked, SearchFilters, date_sort
@@ -97,13 +97,6 @@ def _phrase(field: str, tokens: Iterable[str]) -> dict:
     return {"match_phrase": {field: {"query": " ".join(tokens)}}}
 
 
-def _fields(field: str) -> tuple[str, str, str]:
-    """The words, chars and grams fields a term looks in (engine._fields)."""
-    if field == "title":
-        return "title_words", "title_chars", "title_grams"
-    return "text", "chars", "grams"
-
-
 def _cjk_clause(run: str, *, chars_field: str, grams_field: str) -> dict:
     """A run of Chinese characters occurring contiguously (engine._cjk_hits)."""
     if len(run) == 1:  # every occurrence of a character begins a bigram or is a run's last token
@@ -124,7 +117,7 @@ def _cjk_clause(run: str, *, chars_field: str, grams_field: str) -> dict:
 def term_clause(term: Term, *, field: str | None = None) -> dict:
     """Every part of the term in the body's fields or, with field="title", the title's
     (engine.term_hits): each Chinese run contiguous, each stretch of words as a phrase."""
-    words_field, chars_field, grams_field = _fields(term.field if field is None else field)
+    words_field, chars_field, grams_field = term_fields(term.field if field is None else field)
     clauses = []
     for part in term.parts():
         if isinstance(part, str):
@@ -196,7 +189,7 @@ def _tiers(parsed: ParsedQuery, *, bm25_bound: float) -> list[dict]:
     real_word_boost = title_boost * (len(parsed.ranked_terms) + 1)
     clauses = []
     for term in parsed.ranked_terms:
-        words_field, _, _ = _fields(term.field)
+        words_field, _, _ = term_fields(term.field)
         words = [word for run in term.runs if run.kind == "cjk" for word in segment(run.text)]
         if words:  # engine.real_word_hits: each run's jieba words, positions unchecked
             real_words = _all([_term(words_field, word) for word in words])

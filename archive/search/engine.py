@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS
+from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, term_fields
 from archive.search.query import Term
 from archive.text.tokenise import char_grams, long_grams, segment
 
@@ -225,12 +225,6 @@ class Snapshot:
 # --- terms to hits ----------------------------------------------------------------------------
 
 
-def _fields(term: Term) -> tuple[str, str, str]:
-    if term.field == "title":
-        return "title_words", "title_chars", "title_grams"
-    return "text", "chars", "grams"
-
-
 def _cjk_hits(snapshot: Snapshot, cjk_run: str, chars_field: str, grams_field: str) -> Hits:
     """A run of Chinese characters occurring contiguously, whatever jieba made of it."""
     if len(cjk_run) == 1:
@@ -256,7 +250,7 @@ def _words_hits(snapshot: Snapshot, words_field: str, stems: list[str]) -> Hits:
 
 def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hits:
     """Documents matching the term: every part of it, adjacent words as a phrase."""
-    words_field, chars_field, grams_field = _fields(Term(raw=term.raw, runs=term.runs, field=field or term.field))
+    words_field, chars_field, grams_field = term_fields(field or term.field)
     found: list[Hits] = []
     for part in term.parts():
         if isinstance(part, str):
@@ -283,7 +277,7 @@ def real_word_hits(snapshot: Snapshot, term: Term) -> np.ndarray:
     A run cut into several words counts when the document holds each of them:
     positions are not checked here, this only orders results that already match.
     """
-    words_field, _, _ = _fields(term)
+    words_field, _, _ = term_fields(term.field)
     runs_as_words = [list(segment(run.text)) for run in term.runs if run.kind == "cjk"]
     if not runs_as_words:
         return _EMPTY_IDS
