@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from archive.models import Article, Language, Paragraph, Source
 from archive.search import cedict, crosslang, indexer, recovery
 from archive.search.highlight import original_spans, snippet
-from archive.search.matching import ParagraphText, match_paragraph
+from archive.search.matching import ParagraphMatch, ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
 from archive.search.ranked import Ranked, SearchFilters
 
@@ -122,11 +122,11 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
     for paragraph in paragraphs:
         if paragraph.is_boilerplate:
             continue
-        text = ParagraphText(paragraph.text)
-        match = match_paragraph(parsed, text)
+        text, match = _matched(paragraph, parsed)
         if match:
             found.append((paragraph, text, match))
     found.sort(key=lambda item: (-item[2].real_words, -item[2].terms_matched, item[0].position))
+    matches = {paragraph.pk: (text, match) for paragraph, text, match in found}
     hits: list[ParagraphHit] = []
     in_pairs_shown: set[int] = set()
     for paragraph, text, match in found:
@@ -134,23 +134,33 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
             continue
         if len(hits) == shown:
             break
-        hit = ParagraphHit(
-            paragraph=paragraph, snippet=snippet(paragraph.text, original_spans(text.offsets, match.spans))
-        )
+        hit = ParagraphHit(paragraph=paragraph, snippet=_highlighted(paragraph, text, match))
         aligned = partner.get(paragraph.pk)
         if aligned is not None:
-            aligned_text = ParagraphText(aligned.text)
-            aligned_match = match_paragraph(parsed, aligned_text)
-            hit.aligned = aligned
-            hit.aligned_snippet = snippet(
-                aligned.text, original_spans(aligned_text.offsets, aligned_match.spans) if aligned_match else []
+            # Matched above, unless it holds no match or is furniture (which the loop skips).
+            aligned_text, aligned_match = matches.get(aligned.pk) or (
+                _matched(aligned, parsed) if aligned.is_boilerplate else (None, None)
             )
+            hit.aligned = aligned
+            hit.aligned_snippet = _highlighted(aligned, aligned_text, aligned_match)
             in_pairs_shown.add(aligned.pk)
         hits.append(hit)
     pinyin_words = list(dict.fromkeys(word for _, _, match in found for word in match.pinyin_words))
     # "N more in this article" counts paragraphs not on the page, a pair once.
-    matched = len(found) - len({paragraph.pk for paragraph, _, _ in found} & in_pairs_shown)
-    return ArticleHit(article=article, paragraphs=hits, paragraphs_matched=matched, pinyin_words=pinyin_words)
+    paragraphs_matched = len(found) - len(matches.keys() & in_pairs_shown)
+    return ArticleHit(
+        article=article, paragraphs=hits, paragraphs_matched=paragraphs_matched, pinyin_words=pinyin_words
+    )
+
+
+def _matched(paragraph: Paragraph, parsed: ParsedQuery) -> tuple[ParagraphText, ParagraphMatch | None]:
+    text = ParagraphText(paragraph.text)
+    return text, match_paragraph(parsed, text)
+
+
+def _highlighted(paragraph: Paragraph, text: ParagraphText | None, match: ParagraphMatch | None) -> SafeString:
+    """The paragraph's snippet, its matches (if any) in <mark>."""
+    return snippet(paragraph.text, original_spans(text.offsets, match.spans) if match else [])
 
 
 def _aligned_partners(paragraphs: list[Paragraph]) -> dict[int, Paragraph]:
