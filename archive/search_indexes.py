@@ -14,6 +14,7 @@ from haystack import indexes
 from archive.models import Article
 from archive.search.analysis import PARAGRAPH_BREAK, FieldTexts, analyse
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+from archive.search.ranked import published_sort
 
 DOCUMENT_FIELDS = {"id", "django_ct", "django_id", *TEXT_FIELDS, *GRAM_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
 
@@ -88,8 +89,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return article.source_id or 0
 
     def prepare_published_sort(self, article: Article) -> int:
-        # yyyymmdd with unknown parts as 0: a year-only date sorts before that year's days.
-        return (article.pub_year or 0) * 10000 + (article.pub_month or 0) * 100 + (article.pub_day or 0)
+        return published_sort(article.pub_year, article.pub_month, article.pub_day)
 
     def document(self, article: Article) -> dict:
         """The Whoosh document for an article: Haystack's ids plus our fields."""

@@ -32,9 +32,15 @@ class SearchFilters:
         )
 
 
+def published_sort(year: int | None, month: int | None, day: int | None) -> int:
+    """The index's published_sort column: yyyymmdd with unknown parts as 0, so a year-only date
+    sorts before that year's days and an unknown date is 0."""
+    return (year or 0) * 10000 + (month or 0) * 100 + (day or 0)
+
+
 def date_sort(day: datetime.date | None) -> int:
-    """A date as the index's published_sort column holds it (0: unknown)."""
-    return day.year * 10000 + day.month * 100 + day.day if day else 0
+    """A filter's date as published_sort holds it (0: unknown)."""
+    return published_sort(day.year, day.month, day.day) if day else 0
 
 
 @dataclass(frozen=True)
