@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from haystack import connections
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+from tests.support.seeds import SEEDS_DIR, import_and_index
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +39,6 @@ def isolated_data_dir(settings, tmp_path: Path):
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
-
-
-def import_and_index(*paths: Path) -> None:
-    """Import files or directories with import_seeds, then rebuild the index from the database."""
-    call_command("import_seeds", *[str(path) for path in paths], stdout=StringIO(), stderr=StringIO())
-    call_command("rebuild_index", "--noinput", stdout=StringIO())
 
 
 @pytest.fixture

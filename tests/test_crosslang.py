@@ -10,7 +10,7 @@ from archive.search.query import make_term
 from archive.search.service import search_articles
 from archive.text.normalise import normalise
 from archive.text.pinyin import SYLLABLES, is_pinyin, is_toned, split_pinyin, syllables_of
-from tests.test_search import RANKING_DIR, found_files, import_and_index
+from tests.support.seeds import RANKING_DIR, found_files, import_and_index
 
 
 def numbers(query: str, **kwargs) -> set[str]:

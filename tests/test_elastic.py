@@ -1,6 +1,6 @@
 """The Elasticsearch/OpenSearch engine (archive.search.elastic), without a cluster.
 
-The query DSL, the documents and the index management are checked against tests/es_reference.py,
+The query DSL, the documents and the index management are checked against tests/support/es_reference.py,
 a reference evaluator of the DSL subset we emit (not Elasticsearch); with it the engine must find
 exactly what the Whoosh engine finds for the seed articles.
 """
@@ -17,8 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import import_and_index
-from es_reference import ReferenceCluster
 
 from archive.search import elastic, indexer
 from archive.search.analysis import BREAK_GAP, PARAGRAPH_BREAK
@@ -40,8 +38,9 @@ from archive.search.query import Alternative, make_term, parse, pinyin_term
 from archive.search.ranked import MISSING, OK, SearchFilters
 from archive.search.service import search_articles
 from archive.search.whoosh_engine import WhooshEngine
+from tests.support.es_reference import ReferenceCluster
+from tests.support.seeds import RANKING_DIR, import_and_index
 
-RANKING_DIR = Path(__file__).resolve().parent / "data" / "ranking"
 URL = "elasticsearch://search.test:9200"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from archive.search.query import MAX_QUERY_CHARS, parse
 from archive.search.service import search_articles
+from tests.support.seeds import seed_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +58,6 @@ JUNK = st.one_of(
         " ".join
     ),
 )
-
-
-def seed_numbers(query: str) -> set[str]:
-    page = search_articles(query=query, per_page=100)
-    return {Path(hit.article.source_file).name[:3] for hit in page.results}
 
 
 @FUZZ

@@ -8,61 +8,17 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from conftest import import_and_index
 from django.core.management import call_command
 from django.db import transaction
 
 from archive.models import Article, Paragraph
 from archive.search.service import search_articles
-
-RANKING_DIR = Path(__file__).resolve().parent / "data" / "ranking"
-
-
-def found_files(query: str, **kwargs) -> list[str]:
-    page = search_articles(query=query, per_page=100, **kwargs)
-    return [Path(hit.article.source_file).stem for hit in page.results]
-
-
-def seed_numbers(query: str) -> set[str]:
-    return {name[:3] for name in found_files(query)}
+from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
 
 
 @pytest.fixture
 def ranking_corpus(db):
     import_and_index(RANKING_DIR)
-
-
-# The search issue's table and more; tests/test_search_backends.py runs it on every engine.
-SEED_QUERY_TABLE = [
-    ("复工复产", {"000", "002", "003"}),
-    ("復工復產", {"000", "002", "003"}),
-    ("华强北", {"003"}),
-    ("强北", {"003"}),
-    ("寶安", {"004"}),
-    ("東莞", {"002", "004"}),
-    ("口罩", {"002", "003"}),
-    ("新冠肺炎", {"002", "003"}),
-    ("resumption", {"000"}),
-    ("Shenzhen", {"000", "001"}),
-    ('"nucleic acid"', {"001"}),
-    ("推荐阅读", set()),
-    ("玩家评论", set()),
-    ("Privacy policy", set()),
-    ("龘靐齉", set()),
-    ("zzqxjvw", set()),
-    # Beyond the table: operators, stemming, single characters, titles.
-    ("復工 OR 口罩", {"000", "002", "003"}),
-    ("复工复产 -东莞", {"000", "003"}),
-    ("复工复产 东莞", {"002"}),
-    ("华强北 口罩", {"003"}),
-    ('"华强北主街"', {"003"}),
-    ("title:精度", {"003"}),
-    ("title:Daily", {"000"}),
-    ("蟄", {"003"}),
-    ("蛰伏", {"003"}),
-    ("Bao'an", {"001"}),
-    ("COVID-19", {"000"}),  # 001 has it only in its site header, which is furniture
-]
 
 
 @pytest.mark.parametrize(("query", "expected"), SEED_QUERY_TABLE)

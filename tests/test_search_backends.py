@@ -6,7 +6,7 @@ following edits and deletes, and a rebuild from the database. Each subclass poin
 one engine:
 
 - TestWhoosh: the local Whoosh index (the default).
-- TestReferenceCluster: the Elasticsearch engine on tests/es_reference.py, our evaluator of the
+- TestReferenceCluster: the Elasticsearch engine on tests/support/es_reference.py, our evaluator of the
   query DSL we emit (not Elasticsearch; it shows that the engine's requests mean the same thing).
 - TestCluster: the Elasticsearch engine on a real Elasticsearch or OpenSearch cluster, when
   SEARCH_URL names one (e.g. `SEARCH_URL=elasticsearch://127.0.0.1:9200 make test`, which also
@@ -18,9 +18,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import import_and_index
-from es_reference import ReferenceCluster
-from test_search import RANKING_DIR, SEED_QUERY_TABLE, found_files, seed_numbers
 
 from archive.models import Article, Paragraph
 from archive.search import indexer, recovery
@@ -28,6 +25,8 @@ from archive.search.elastic import ElasticEngine
 from archive.search.service import matching_article_ids, search_articles
 from archive.search.urls_config import cluster_connection
 from archive.search.whoosh_engine import WhooshEngine
+from tests.support.es_reference import ReferenceCluster
+from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
 
 CLUSTER_FROM_ENVIRONMENT = cluster_connection(os.environ.get("SEARCH_URL", ""))
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from archive.text.boilerplate import classify_roles, is_furniture_line, is_metadata_line
 from archive.text.pipeline import parse_page
-
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+from tests.support.seeds import SEEDS_DIR
 
 T, M, B = "title", "metadata", "boilerplate"
 
