@@ -10,6 +10,7 @@ import base64
 import binascii
 import datetime
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from archive import citation
-from archive.models import Article, Language, Paragraph
+from archive.filters import FilterError, Filters
+from archive.models import Article, Paragraph
 from archive.openapi import LIST_FILTERS, schema
 
 DEFAULT_LIMIT = 50
@@ -40,61 +42,26 @@ def error_response(message: str, *, status: int = 400) -> JsonResponse:
 # --- Parameters -------------------------------------------------------------------------------
 
 
-def _date(value: str, name: str) -> datetime.date | None:
-    if not value:
-        return None
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list, an export or a search of the API asks for: filters, and an optional search."""
+
+    filters: Filters
+    q: str = ""
+
+
+def list_query(params) -> ListQuery:
+    """The filters (archive.filters) and `q` from a QueryDict, validated; raises BadRequest."""
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"{name} must be a date as YYYY-MM-DD") from None
-
-
-def list_filters(params) -> dict[str, Any]:
-    """language / source / date_from / date_to / q from a QueryDict, validated (the web list's filters)."""
-    filters: dict[str, Any] = {}
-    language = params.get("language", "")
-    if language:
-        if language not in Language.values:
-            raise BadRequest(f"language must be one of {', '.join(Language.values)}")
-        filters["language"] = language
-    source = params.get("source", "")
-    if source:
-        if not source.isascii() or not source.isdigit() or int(source) < 1 or int(source) > 2**62:
-            raise BadRequest("source must be a source id (a positive integer)")
-        filters["source"] = int(source)
-    for name in ("date_from", "date_to"):
-        if day := _date(params.get(name, ""), name):
-            filters[name] = day
+        filters = Filters.parse(params, strict=True)
+    except FilterError as exc:
+        raise BadRequest(str(exc)) from None
     if "\x00" in params.get("q", ""):
         raise BadRequest("q must not contain NUL characters")
-    if query := params.get("q", "").strip():
-        filters["q"] = query
-    return filters
+    return ListQuery(filters=filters, q=params.get("q", "").strip())
 
 
-def filter_articles(filters: dict[str, Any]) -> QuerySet[Article]:
-    """The list filters on the database (`q` is applied by the caller through the search).
-
-    A date range keeps only fully dated articles, as on the web list: "4 March (year unknown)"
-    cannot honestly be said to fall inside a range.
-    """
-    articles = Article.objects.select_related("source")
-    if "language" in filters:
-        articles = articles.filter(language=filters["language"])
-    if "source" in filters:
-        articles = articles.filter(source_id=filters["source"])
-    if "date_from" in filters:
-        articles = articles.filter(published_on__gte=filters["date_from"])
-    if "date_to" in filters:
-        articles = articles.filter(published_on__lte=filters["date_to"])
-    return articles
-
-
-def search_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    return {name: filters[name] for name in ("language", "source", "date_from", "date_to") if name in filters}
-
-
-def matching_article_ids(*, query: str, filters: dict[str, Any] | None = None) -> list[int]:
+def matching_article_ids(*, query: str, filters: Filters | None = None) -> list[int]:
     """Every article matching a search, best first, through the search service's ranking."""
     from archive.search import service
 
@@ -212,20 +179,21 @@ def with_paragraphs(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
 
 
-def iter_articles(filters: dict[str, Any], *, chunk: int = CHUNK) -> Iterator[Article]:
+def iter_articles(listed: ListQuery, *, chunk: int = CHUNK) -> Iterator[Article]:
     """Every article of a list or search, with paragraphs, in constant memory.
 
     Without `q`: newest id first, read with QuerySet.iterator in chunks. With `q`:
     best match first, fetched `chunk` ids at a time.
     """
-    if "q" in filters:
-        ids = matching_article_ids(query=filters["q"], filters=search_filters(filters))
+    if listed.q:
+        ids = matching_article_ids(query=listed.q, filters=listed.filters)
         for start in range(0, len(ids), chunk):
             batch = ids[start : start + chunk]
             by_id = with_paragraphs(Article.objects.select_related("source")).in_bulk(batch)
             yield from (by_id[pk] for pk in batch if pk in by_id)
         return
-    yield from with_paragraphs(filter_articles(filters).order_by("-id")).iterator(chunk_size=chunk)
+    articles = listed.filters.apply(Article.objects.select_related("source"))
+    yield from with_paragraphs(articles.order_by("-id")).iterator(chunk_size=chunk)
 
 
 # --- Views ------------------------------------------------------------------------------------
@@ -234,23 +202,23 @@ def iter_articles(filters: dict[str, Any], *, chunk: int = CHUNK) -> Iterator[Ar
 def articles(request: HttpRequest) -> JsonResponse:
     """GET /api/articles: newest id first, `limit` per page, `next` carries an opaque cursor."""
     try:
-        filters = list_filters(request.GET)
+        listed = list_query(request.GET)
         limit = _limit(request.GET)
         cursor = decode_cursor(request.GET["cursor"]) if request.GET.get("cursor") else None
     except BadRequest as exc:
         return error_response(str(exc))
-    if "q" in filters:
-        ids = sorted(matching_article_ids(query=filters["q"], filters=search_filters(filters)), reverse=True)
+    if listed.q:
+        ids = sorted(matching_article_ids(query=listed.q, filters=listed.filters), reverse=True)
         count = len(ids)
         window = [pk for pk in ids if cursor is None or pk < cursor][: limit + 1]
         by_id = Article.objects.select_related("source").in_bulk(window)
         page = [by_id[pk] for pk in window if pk in by_id]
     else:
-        listed = filter_articles(filters)
-        count = listed.count()
+        articles = listed.filters.apply(Article.objects.select_related("source"))
+        count = articles.count()
         if cursor is not None:
-            listed = listed.filter(pk__lt=cursor)
-        page = list(listed.order_by("-id")[: limit + 1])
+            articles = articles.filter(pk__lt=cursor)
+        page = list(articles.order_by("-id")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
     next_url = None

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from archive.api import BadRequest, article_json, error_response, iter_articles, list_filters
+from archive.api import BadRequest, article_json, error_response, iter_articles, list_query
 from archive.models import Article
 
 CSV_COLUMNS = [
@@ -72,12 +72,12 @@ def jsonl_lines(articles: Iterator[Article], *, request: HttpRequest | None = No
 
 def _export(request: HttpRequest, *, kind: str, search: bool) -> HttpResponse:
     try:
-        filters = list_filters(request.GET)
+        listed = list_query(request.GET)
     except BadRequest as exc:
         return error_response(str(exc))
-    if search and "q" not in filters:
+    if search and not listed.q:
         return error_response("q is required: the search to export")
-    articles = iter_articles(filters)
+    articles = iter_articles(listed)
     name = "search" if search else "articles"
     if kind == "csv":
         response = StreamingHttpResponse(csv_lines(articles, request=request), content_type="text/csv; charset=utf-8")

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from archive.api import matching_article_ids
+from archive.filters import Filters
 from archive.models import Article, Paragraph
 
 FEED_ITEMS = 50
@@ -73,25 +74,27 @@ class NewArticlesFeed(_ArticleFeed):
 
 
 class SearchFeed(_ArticleFeed):
-    """A saved search: the newest imported articles that match ?q=."""
+    """A saved search: the newest imported articles that match ?q= and the list filters
+    (archive.filters; an invalid filter is left out, as on the search page)."""
 
-    def get_object(self, request: HttpRequest) -> str:
-        return request.GET.get("q", "").strip().replace("\x00", "")
+    def get_object(self, request: HttpRequest) -> tuple[str, Filters]:
+        return request.GET.get("q", "").strip().replace("\x00", ""), Filters.parse(request.GET, strict=False)
 
-    def title(self, query: str) -> str:
-        return f"COVID-19 briefings archive: search “{query}”"
+    def title(self, saved: tuple[str, Filters]) -> str:
+        return f"COVID-19 briefings archive: search “{saved[0]}”"
 
-    def subtitle(self, query: str) -> str:
+    def subtitle(self, saved: tuple[str, Filters]) -> str:
         return "Newest imported articles matching a saved search."
 
-    def link(self, query: str) -> str:
-        return reverse("archive:search") + "?" + urlencode({"q": query})
+    def link(self, saved: tuple[str, Filters]) -> str:
+        return reverse("archive:search") + "?" + urlencode({"q": saved[0], **saved[1].as_params()})
 
-    def feed_url(self, query: str) -> str:
-        return reverse("archive:feed_search") + "?" + urlencode({"q": query})
+    def feed_url(self, saved: tuple[str, Filters]) -> str:
+        return reverse("archive:feed_search") + "?" + urlencode({"q": saved[0], **saved[1].as_params()})
 
-    def items(self, query: str):
-        ids = matching_article_ids(query=query) if query else []
+    def items(self, saved: tuple[str, Filters]):
+        query, filters = saved
+        ids = matching_article_ids(query=query, filters=filters) if query else []
         newest = sorted(ids, reverse=True)[:FEED_ITEMS]  # ids grow with imports: highest = newest
         return Article.objects.select_related("source").filter(pk__in=newest).order_by("-imported_at", "-id")
 

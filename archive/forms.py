@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from archive.filters import FilterError, Filters
 from archive.models import Language, Source
 from archive.selectors import SCRIPTS
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class DateInput(forms.DateInput):
@@ -26,40 +23,35 @@ class ArticleFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Published to"), required=False, widget=DateInput)
+    # A facet's value: "YYYY-MM", or "unknown" (no year or no month), set by the facet links.
+    month = forms.CharField(label=_("Month"), required=False, widget=forms.HiddenInput)
 
-    def filters(self) -> dict:
+    def clean_month(self) -> str:
+        try:
+            return Filters.parse({"month": self.cleaned_data.get("month", "")}).month
+        except FilterError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def filters(self) -> Filters:
         """The valid filters, ready for the selectors and the search; invalid ones are dropped."""
         if not self.is_bound:
-            return {}
+            return Filters()
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        out = {}
-        if data.get("language"):
-            out["language"] = data["language"]
-        if data.get("source"):
-            out["source"] = data["source"].pk
-        for name in ("date_from", "date_to"):
-            if data.get(name):
-                out[name] = data[name]
-        return out
+        source = data.get("source")
+        return Filters(
+            language=data.get("language") or "",
+            source=source.pk if source else 0,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            month=data.get("month") or "",
+        )
 
 
 class SearchForm(ArticleFilterForm):
     q = forms.CharField(label=_("Search the archive"), required=False)
-    month = forms.CharField(label=_("Month"), required=False, widget=forms.HiddenInput)
 
     field_order = ["q", "language", "source", "date_from", "date_to", "month"]
-
-    def clean_month(self) -> str:
-        month = self.cleaned_data.get("month", "")
-        return month if MONTH.match(month or "") else ""
-
-    def filters(self) -> dict:
-        out = super().filters()
-        month = getattr(self, "cleaned_data", {}).get("month")
-        if month:
-            out["month"] = month
-        return out
 
 
 def script_choice(value: str | None) -> str:

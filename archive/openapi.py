@@ -34,6 +34,12 @@ LIST_FILTERS = [
         {"type": "string", "format": "date"},
         "2020-03-31",
     ),
+    _param(
+        "month",
+        'Only articles of this month (YYYY-MM), or "unknown": those whose year or month is not known.',
+        {"type": "string", "pattern": "^(\\d{4}-(0[1-9]|1[0-2])|unknown)$"},
+        "2020-03",
+    ),
     _param("q", "Only articles matching this search (same syntax as /api/search).", {"type": "string"}, "复工复产"),
 ]
 _ID = {

@@ -5,15 +5,14 @@ Writes live in archive.services; search lives in archive.search.service.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 
+from archive.filters import DATE_UNKNOWN, Filters, month_of
 from archive.models import Article, Language, Paragraph, Role
 from archive.text.normalise import to_simplified, to_traditional
-from archive.text.script import paragraph_language
 
 LEAD_CHARS = 400  # how much of the first body paragraph the list fetches
 
@@ -21,17 +20,10 @@ SCRIPTS = ("original", "simplified", "traditional")
 CHINESE = (Language.SIMPLIFIED, Language.TRADITIONAL)
 
 
-def list_articles(
-    *,
-    language: str | None = None,
-    source_id: int | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> QuerySet[Article]:
+def list_articles(*, filters: Filters | None = None) -> QuerySet[Article]:
     """Articles newest first; undated and partly dated ones last, each with `lead` (its first body paragraph).
 
-    A date range keeps only fully dated articles inside it: an article dated
-    "4 March (year unknown)" cannot honestly be said to fall in a range.
+    The filters follow archive.filters: a date range keeps only fully dated articles inside it.
     """
     lead = (
         Paragraph.objects.filter(article=OuterRef("pk"), role=Role.BODY, is_boilerplate=False)
@@ -48,14 +40,7 @@ def list_articles(
         lead=Subquery(lead),
         lead_language=Subquery(lead_language),
     )
-    if language:
-        articles = articles.filter(language=language)
-    if source_id:
-        articles = articles.filter(source_id=source_id)
-    if date_from:
-        articles = articles.filter(published_on__gte=date_from)
-    if date_to:
-        articles = articles.filter(published_on__lte=date_to)
+    articles = (filters or Filters()).apply(articles)
     return articles.order_by(
         F("published_on").desc(nulls_last=True),
         F("pub_year").desc(nulls_last=True),
@@ -64,6 +49,16 @@ def list_articles(
         "-imported_at",
         "-id",
     )
+
+
+def month_choices() -> list[tuple[str, int]]:
+    """(month, number of articles) for every month present, newest first, then "date unknown"."""
+    counts: dict[str, int] = {}
+    for year, month, n in Article.objects.values_list("pub_year", "pub_month").annotate(n=Count("id")):
+        key = month_of(year, month)
+        counts[key] = counts.get(key, 0) + n
+    unknown = counts.pop(DATE_UNKNOWN, 0)
+    return sorted(counts.items(), reverse=True) + ([(DATE_UNKNOWN, unknown)] if unknown else [])
 
 
 def language_choices() -> list[tuple[str, str, int]]:
@@ -124,13 +119,6 @@ def shown_paragraph(*, paragraph: Paragraph, script: str) -> ShownParagraph:
         is_boilerplate=paragraph.is_boilerplate,
         converted=text != paragraph.text,
     )
-
-
-def title_language(*, article: Article) -> str:
-    """The language of the title: the article's, or for a bilingual or unknown article, the title's own."""
-    if article.language in (Language.ENGLISH, *CHINESE):
-        return article.language
-    return paragraph_language(article.title)
 
 
 def article_blocks(*, paragraphs: list[Paragraph], script: str = "original") -> list[Block]:

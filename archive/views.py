@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from archive import selectors
+from archive.api import BadRequest, error_response, list_query
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
-from archive.search.service import search_articles
+from archive.search.service import MAX_PER_PAGE, search_articles
 
 ARTICLES_PER_PAGE = 20
 RESULTS_PER_PAGE = 10
@@ -17,12 +18,7 @@ RESULTS_PER_PAGE = 10
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     filters = form.filters()
-    articles = selectors.list_articles(
-        language=filters.get("language"),
-        source_id=filters.get("source"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
+    articles = selectors.list_articles(filters=filters)
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -30,6 +26,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "articles": page.object_list,
         "languages": selectors.language_choices(),
+        "months": selectors.month_choices(),
     }
     return render(request, "archive/article_list.html", context)
 
@@ -43,7 +40,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs: list[Paragraph] = list(article.paragraphs.order_by("position"))
     title, title_lang = selectors.show_text(
         text=article.title,
-        language=selectors.title_language(article=article),
+        language=article.title_language,
         script=script,
     )
     context = {
@@ -83,8 +80,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def api_search(request: HttpRequest) -> JsonResponse:
-    page = search_articles(query=request.GET.get("q", ""), page=_page_number(request), **_crosslang_options(request))
+    try:
+        listed = list_query(request.GET)
+        per_page = _per_page(request)
+    except BadRequest as exc:
+        return error_response(str(exc))
+    page = search_articles(
+        query=request.GET.get("q", ""), page=_page_number(request), per_page=per_page, filters=listed.filters,
+        **_crosslang_options(request),
+    )  # fmt: skip
     return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def _per_page(request: HttpRequest) -> int:
+    value = request.GET.get("per_page", "")
+    if not value:
+        return RESULTS_PER_PAGE
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PER_PAGE:
+        raise BadRequest(f"per_page must be an integer from 1 to {MAX_PER_PAGE}")
+    return int(value)
 
 
 def _crosslang_options(request: HttpRequest) -> dict:

@@ -8,9 +8,9 @@ from django import template
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext, pgettext
 
+from archive.filters import DATE_UNKNOWN
 from archive.models import Article, Language
 from archive.search.cedict import SOURCE as CEDICT
-from archive.selectors import title_language
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def bcp47(code: str | None) -> str:
 @register.filter
 def title_lang(article: Article) -> str:
     """The lang attribute for an article's title."""
-    return title_language(article=article)
+    return article.title_language
 
 
 @register.filter
@@ -74,7 +74,9 @@ def article_date(article: Article) -> str:
 
 @register.filter
 def month_label(value: str) -> str:
-    """A facet month "2020-03" as "March 2020" / "2020年3月"."""
+    """A facet month "2020-03" as "March 2020" / "2020年3月"; "unknown" as "date unknown"."""
+    if value == DATE_UNKNOWN:
+        return gettext("date unknown")
     try:
         year, month = (int(part) for part in value.split("-"))
         datetime.date(year, month, 1)
