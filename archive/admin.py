@@ -229,6 +229,6 @@ class ParagraphAdmin(CurationMixin, SimpleHistoryAdmin):
 class GlossaryEntryAdmin(admin.ModelAdmin):
     """The cross-language expansion glossary (search with expand=1); edits apply to the next search."""
 
-    list_display = ("chinese", "english", "note")
+    list_display = ("chinese", "english", "note", "removed")
     search_fields = ("chinese", "english", "note")
-    list_filter = ("note",)
+    list_filter = ("removed", "note")

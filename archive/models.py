@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.text.script import paragraph_language
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
@@ -92,6 +94,13 @@ class Article(models.Model):
         return None
 
     @property
+    def title_language(self) -> str:
+        """The language of the title: the article's, or for a bilingual or unknown article, the title's own."""
+        if self.language in (Language.ENGLISH, Language.SIMPLIFIED, Language.TRADITIONAL):
+            return self.language
+        return paragraph_language(self.title)
+
+    @property
     def link_url(self) -> str:
         """original_url when it is safe to put in an href (http or https only; never javascript: or data:)."""
         url = self.original_url.strip()
@@ -164,11 +173,20 @@ class IndexTask(models.Model):
 
 
 class GlossaryEntry(models.Model):
-    """A curated term for cross-language expansion: its simplified Chinese and English variants."""
+    """A curated term for cross-language expansion: its simplified Chinese and English variants.
+
+    An entry adds to what CC-CEDICT gives; one marked `removed` takes its Chinese away from what
+    its English variants expand to (and those English from what its Chinese expands to), on purpose.
+    """
 
     chinese = models.CharField(_("Chinese (simplified)"), max_length=64, unique=True)
     english = models.CharField(_("English variants"), max_length=500, help_text=_("Separated by |"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    removed = models.BooleanField(
+        _("removed on purpose"),
+        default=False,
+        help_text=_("Never expand these English variants to this Chinese, nor this Chinese to them."),
+    )
 
     class Meta:
         ordering = ["chinese"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from archive.glossary import read_glossary
+from archive.search import crosslang
 from archive.search.cedict import cedict, english_key, plain_gloss
-from archive.search.query import make_term
+from archive.search.query import make_term, parse
 from archive.search.service import search_articles
 from archive.text.normalise import normalise
 from archive.text.pinyin import SYLLABLES, is_pinyin, is_toned, split_pinyin, syllables_of
@@ -50,9 +51,11 @@ def test_shenzhen_expanded_finds_every_article_mentioning_it(seeded, seeds_dir):
 
 def test_expansions_are_explained_and_can_be_dropped(seeded):
     page = search_articles(query="mask", expand=True)
-    assert [e["entry"] for e in page.explain["expansions"]] == ["口罩"]
-    assert "口罩" in page.explain["expansions"][0]["added"]
-    dropped = search_articles(query="mask", expand=True, drop=["口罩"])
+    entries = [e["entry"] for e in page.explain["expansions"]]
+    assert entries[0] == "口罩" and "口罩" in page.explain["expansions"][0]["added"]
+    one_dropped = search_articles(query="mask", expand=True, drop=["口罩"])
+    assert [e["entry"] for e in one_dropped.explain["expansions"]] == entries[1:]
+    dropped = search_articles(query="mask", expand=True, drop=entries)
     assert dropped.explain["expansions"] == []
     assert numbers("mask") == {a.article.source_file.rsplit("/", 1)[-1][:3] for a in dropped.results}
 
@@ -117,10 +120,10 @@ def test_pinyin_basics():
 def test_glossary_entry(chinese, english, note):
     assert normalise(chinese) == chinese
     term = make_term(chinese)
-    assert term is not None and len(term.runs) == 1 and term.runs[0].kind == "cjk"
+    assert term is not None and len(term.runs) == 1 and all(unit.is_cjk for unit in term.runs[0].units)
     for variant in english.split("|"):
         term = make_term(variant)
-        assert term is not None and all(run.kind == "word" for run in term.runs), variant
+        assert term is not None and not any(run.has_cjk for run in term.runs), variant
 
 
 def test_glossary_is_big_enough_and_loaded(db):
@@ -132,8 +135,10 @@ def test_glossary_is_big_enough_and_loaded(db):
 
 def test_api_and_page_take_the_options(seeded, client):
     data = client.get("/api/search", {"q": "mask", "expand": "1"}).json()
-    assert [e["entry"] for e in data["explain"]["expansions"]] == ["口罩"]
-    assert client.get("/api/search", {"q": "mask", "expand": "1", "drop": "口罩"}).json()["explain"]["expansions"] == []
+    entries = [e["entry"] for e in data["explain"]["expansions"]]
+    assert entries[0] == "口罩"
+    dropped = client.get("/api/search", {"q": "mask", "expand": "1", "drop": entries}).json()
+    assert dropped["explain"]["expansions"] == []
     html = client.get("/search/", {"q": "mask", "expand": "1"}).content.decode()
     assert "drop=%E5%8F%A3%E7%BD%A9" in html and 'name="expand"' in html
     html = client.get("/search/", {"q": "fugong"}).content.decode()
@@ -222,9 +227,52 @@ def test_chinese_expands_into_the_dictionarys_english(seeded):
     assert page.count > search_articles(query="招聘").count  # the English 000 recruits too
 
 
-def test_a_glossary_entry_wins_and_a_dropped_one_is_not_replaced_by_the_dictionary(seeded):
-    assert [e["source"] for e in search_articles(query="mask", expand=True).explain["expansions"]] == ["glossary"]
-    assert search_articles(query="mask", expand=True, drop=["口罩"]).explain["expansions"] == []
+# The commonest COVID-19 terms, English and the standard Chinese rendering: each finds the other.
+COVID_TERMS = [
+    ("mask", "口罩"), ("vaccine", "疫苗"), ("quarantine", "隔离"), ("lockdown", "封城"), ("ventilator", "呼吸机"),
+    ("nucleic acid", "核酸"), ("close contacts", "密切接触者"), ("confirmed cases", "确诊病例"),
+    ("World Health Organization", "世界卫生组织"), ("World Health Organization", "世卫组织"), ("epidemic", "疫情"),
+    ("pandemic", "大流行"), ("pneumonia", "肺炎"), ("novel coronavirus", "新型冠状病毒"), ("coronavirus", "冠状病毒"),
+    ("fever", "发热"), ("symptoms", "症状"), ("asymptomatic", "无症状"), ("social distancing", "社交距离"),
+    ("hand sanitizer", "洗手液"), ("disinfection", "消毒"), ("protective suit", "防护服"),
+    ("nucleic acid test", "核酸检测"), ("health code", "健康码"), ("work resumption", "复工复产"),
+    ("suspected cases", "疑似病例"), ("infection", "感染"), ("medical staff", "医护人员"),
+    ("incubation period", "潜伏期"), ("imported cases", "输入病例"), ("herd immunity", "群体免疫"),
+    ("antibody", "抗体"), ("virus", "病毒"), ("hospital", "医院"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("english", "chinese"), COVID_TERMS)
+def test_the_commonest_covid_terms_expand_both_ways(db, english, chinese):
+    glossary, dictionary = crosslang.glossary(), cedict()
+    forward = crosslang.expansion_alternatives(parse(english), glossary, drop=set(), dictionary=dictionary)
+    assert chinese in [alternative.label for alternative in forward]
+    back = crosslang.expansion_alternatives(parse(chinese), glossary, drop=set(), dictionary=dictionary)
+    assert english_key(english) in [english_key(term.raw) for alternative in back for term in alternative.terms]
+
+
+def test_a_glossary_entry_adds_to_the_dictionary_and_never_hides_it(seeded):
+    # The glossary knows 接种 (vaccination) and 疫苗 (vaccine), both stemmed "vaccin"; CC-CEDICT's
+    # commonest rendering of "vaccine", 疫苗, is kept beside them, from either source.
+    entries = {e["entry"]: e["source"] for e in search_articles(query="vaccine", expand=True).explain["expansions"]}
+    assert {"疫苗", "接种"} <= set(entries)
+    mask = search_articles(query="mask", expand=True).explain["expansions"]
+    assert mask[0]["entry"] == "口罩" and {e["source"] for e in mask} == {"glossary", "CC-CEDICT"}
+    # The user may drop any of them from one search.
+    assert "口罩" not in [
+        e["entry"] for e in search_articles(query="mask", expand=True, drop=["口罩"]).explain["expansions"]
+    ]
+
+
+def test_a_curator_can_remove_a_dictionary_rendering_on_purpose(seeded):
+    from archive.models import GlossaryEntry
+
+    before = [e["entry"] for e in search_articles(query="mask", expand=True).explain["expansions"]]
+    assert "面具" in before  # CC-CEDICT's costume mask
+    GlossaryEntry.objects.create(chinese="面具", english="mask", removed=True, note="not the surgical mask")
+    after = [e["entry"] for e in search_articles(query="mask", expand=True).explain["expansions"]]
+    assert after == [entry for entry in before if entry != "面具"]
+    assert "mask" not in str(search_articles(query="面具", expand=True).explain["expansions"])
 
 
 def test_dictionary_expansions_can_be_dropped_one_by_one_and_are_credited(seeded, client):

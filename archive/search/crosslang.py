@@ -1,11 +1,12 @@
-"""Reaching across languages: pinyin readings of latin words, and term expansion (issue 10).
+"""Reaching across languages: pinyin readings of latin words, and term expansion.
 
 Both add Alternatives to a parsed query: other terms ORed with the groups they
 cover, so `fugong` also finds 复工 and `mask` also finds 口罩. The service
 decides when: toned pinyin always, plain pinyin when asked or when the English
-search found nothing, expansion only when asked (`expand=1`). Expansion takes the
-curated glossary first and CC-CEDICT (archive.search.cedict) for what the
-glossary does not cover.
+search found nothing, expansion only when asked (`expand=1`). Expansion adds the
+curated glossary's entries to CC-CEDICT's commonest renderings (archive.search.cedict):
+a glossary entry never hides the dictionary's word, unless a curator removed that
+pair on purpose (GlossaryEntry.removed).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ GLOSSARY = "glossary"
 
 
 def _plain_words(term: Term) -> bool:
-    return not term.field and bool(term.runs) and all(run.kind == "word" for run in term.runs)
+    return not term.field and bool(term.runs) and not any(run.has_cjk for run in term.runs)
 
 
 def readings(term: Term) -> list[list[str]]:
@@ -81,62 +82,85 @@ def explain_pinyin(alternatives: list[Alternative]) -> list[dict]:
 class Entry:
     chinese: str
     english: tuple[str, ...]
+    removed: bool = False  # a curator's removal: never expand these English to this Chinese, or back
 
 
 class Glossary:
-    """The glossary's entries looked up by normalised Chinese and by stemmed English."""
+    """The glossary's entries looked up by normalised Chinese and by stemmed English, with the pairs
+    curators removed on purpose."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self.by_chinese: dict[str, Entry] = {}
-        self.by_english: dict[tuple[str, ...], Entry] = {}
+        self.by_english: dict[tuple[str, ...], list[Entry]] = {}
+        self.removed: set[tuple[tuple[str, ...], str]] = set()  # (English key, normalised Chinese)
         for entry in entries:
-            self.by_chinese.setdefault(normalise(entry.chinese), entry)
+            chinese = normalise(entry.chinese)
             for variant in entry.english:
                 key = english_key(variant)
-                if key:
-                    self.by_english.setdefault(key, entry)
+                if key and entry.removed:
+                    self.removed.add((key, chinese))
+                elif key and entry not in self.by_english.setdefault(key, []):  # masks, mask: one key
+                    self.by_english[key].append(entry)
+            if not entry.removed:
+                self.by_chinese.setdefault(chinese, entry)
+
+    def allows(self, key: tuple[str, ...], chinese: str) -> bool:
+        return (key, normalise(chinese)) not in self.removed
 
 
 def expansion_alternatives(
     parsed: ParsedQuery, glossary: Glossary, *, drop: set[str], dictionary: Cedict | None = None
 ) -> list[Alternative]:
-    """Each query term (or run of plain words) equal to a glossary entry, ORed with its other forms;
-    then, for the rest, the dictionary's translations. Entries whose Chinese is in `drop` are left out."""
+    """Each query term (or run of plain words) the glossary or the dictionary can translate, ORed
+    with its translations: the glossary's entries add to the dictionary's commonest renderings,
+    never hide them, except the pairs a curator removed. Entries whose Chinese is in `drop` are
+    left out (the user removed them from this search)."""
 
-    def from_glossary(first: int, size: int) -> list[Alternative]:
+    def translations(first: int, size: int) -> list[Alternative]:
         term = parsed.groups[first][0]
         if size == 1 and _chinese_word(term):
-            entry = glossary.by_chinese.get(term.runs[0].text)
-            if entry is None:
-                return []
-            return [_alternative(first, first, [make_term(variant) for variant in entry.english], entry.chinese)]
+            return _from_chinese(first, term.runs[0].text, glossary, dictionary)
         key = _window_key(parsed, first, size)
-        entry = glossary.by_english.get(key) if key else None
-        if entry is None:
-            return []
-        others = [make_term(entry.chinese), *(make_term(other) for other in entry.english if english_key(other) != key)]
-        return [_alternative(first, first + size - 1, others, entry.chinese)]
+        return _from_english(first, first + size - 1, key, glossary, dictionary) if key else []
 
-    def from_dictionary(first: int, size: int) -> list[Alternative]:
-        term = parsed.groups[first][0]
-        if size == 1 and _chinese_word(term):
-            word = term.runs[0].text
-            others = [make_term(english) for english in dictionary.english_for(word)]
-            return [_alternative(first, first, others, word, source=CEDICT)] if others else []
-        key = _window_key(parsed, first, size)
-        words = dictionary.chinese_for(key) if key else ()
-        return [_alternative(first, first + size - 1, [make_term(word)], word, source=CEDICT) for word in words]
+    return [alt for alt in _cover(parsed, translations) if alt.label not in drop]
 
-    alternatives = _cover(parsed, from_glossary)
-    if dictionary is not None:
-        # Where the glossary has an entry, even one the user removed, the dictionary adds nothing.
-        covered = {index for alt in alternatives for index in range(alt.first, alt.last + 1)}
-        alternatives += _cover(parsed, from_dictionary, skip=covered)
-    return [alt for alt in alternatives if alt.label not in drop]
+
+def _from_chinese(index: int, word: str, glossary: Glossary, dictionary: Cedict | None) -> list[Alternative]:
+    """A Chinese word's English: the glossary's variants, then the dictionary's glosses."""
+    entry = glossary.by_chinese.get(word)
+    found = []
+    if entry is not None:
+        found.append(_alternative(index, index, [make_term(variant) for variant in entry.english], entry.chinese))
+    glossed = [english for english in (dictionary.english_for(word) if dictionary else ()) if english_key(english)]
+    glossed = [english for english in glossed if glossary.allows(english_key(english), word)]
+    if entry is not None:
+        glossed = [english for english in glossed if english_key(english) not in map(english_key, entry.english)]
+    if glossed:
+        found.append(_alternative(index, index, [make_term(english) for english in glossed], word, source=CEDICT))
+    return found
+
+
+def _from_english(
+    first: int, last: int, key: tuple[str, ...], glossary: Glossary, dictionary: Cedict | None
+) -> list[Alternative]:
+    """An English phrase's Chinese: every glossary entry with that variant (with the entry's other
+    English forms), and the dictionary's commonest renderings; one alternative per Chinese word."""
+    found: list[Alternative] = []
+    seen: set[str] = set()
+    for entry in glossary.by_english.get(key, ()):
+        others = [english for english in entry.english if english_key(english) != key]
+        found.append(_alternative(first, last, [make_term(entry.chinese), *map(make_term, others)], entry.chinese))
+        seen.add(normalise(entry.chinese))
+    for word in dictionary.chinese_for(key) if dictionary else ():
+        if word not in seen and glossary.allows(key, word):
+            found.append(_alternative(first, last, [make_term(word)], word, source=CEDICT))
+            seen.add(word)
+    return found
 
 
 def _chinese_word(term: Term) -> bool:
-    return not term.field and len(term.runs) == 1 and term.runs[0].kind == "cjk"
+    return not term.field and len(term.runs) == 1 and all(unit.is_cjk for unit in term.runs[0].units)
 
 
 def _window_key(parsed: ParsedQuery, first: int, size: int) -> tuple[str, ...]:
@@ -147,13 +171,13 @@ def _window_key(parsed: ParsedQuery, first: int, size: int) -> tuple[str, ...]:
     return tuple(stem(run.text) for group in window for run in group[0].runs)
 
 
-def _cover(parsed: ParsedQuery, lookup, *, skip: frozenset[int] | set[int] = frozenset()) -> list[Alternative]:
+def _cover(parsed: ParsedQuery, lookup) -> list[Alternative]:
     """Walk the groups left to right, taking the longest window `lookup` has alternatives for."""
     alternatives: list[Alternative] = []
     index = 0
     while index < len(parsed.groups):
         for size in range(min(MAX_WINDOW, len(parsed.groups) - index), 0, -1):
-            if any(i in skip for i in range(index, index + size)) or len(parsed.groups[index]) != 1:
+            if len(parsed.groups[index]) != 1:
                 continue
             found = lookup(index, size)
             if found:
@@ -199,8 +223,10 @@ def glossary() -> Glossary:
             from archive.models import GlossaryEntry
 
             entries = [
-                Entry(chinese=chinese, english=tuple(v.strip() for v in english.split("|") if v.strip()))
-                for chinese, english in GlossaryEntry.objects.values_list("chinese", "english")
+                Entry(
+                    chinese=chinese, english=tuple(v.strip() for v in english.split("|") if v.strip()), removed=removed
+                )
+                for chinese, english, removed in GlossaryEntry.objects.values_list("chinese", "english", "removed")
             ]
             _glossary = (now, Glossary(entries))
         return _glossary[1]
