@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from haystack import indexes
 
+from archive.filters import complete_date_number, month_of
 from archive.models import Article
 from archive.search.analysis import PARAGRAPH_BREAK, FieldTexts, analyse
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
@@ -19,21 +20,21 @@ from archive.search.ranked import published_sort
 DOCUMENT_FIELDS = {"id", "django_ct", "django_id", *TEXT_FIELDS, *GRAM_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
 
 
-def searchable_texts(article: Article) -> list[str]:
-    """The paragraphs a search looks at: everything but page furniture, in order."""
-    return [paragraph.text for paragraph in article.paragraphs.all() if not paragraph.is_boilerplate]
+def searchable_paragraphs(article: Article) -> list[tuple[str, str]]:
+    """(text, language) of the paragraphs a search looks at: everything but page furniture, in order."""
+    return [(p.text, p.language) for p in article.paragraphs.all() if not p.is_boilerplate]
 
 
 def _body(article: Article) -> FieldTexts:
     # Haystack prepares field by field; analyse the body once per article.
     if not hasattr(article, "_search_body"):
-        article._search_body = analyse(searchable_texts(article))
+        article._search_body = analyse(searchable_paragraphs(article))
     return article._search_body
 
 
 def _title(article: Article) -> FieldTexts:
     if not hasattr(article, "_search_title"):
-        article._search_title = analyse([article.title])
+        article._search_title = analyse([(article.title, article.title_language)])
     return article._search_title
 
 
@@ -50,6 +51,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     article_pk = indexes.IntegerField(model_attr="pk")
     source_pk = indexes.IntegerField()
     published_sort = indexes.IntegerField()
+    published_on = indexes.IntegerField()
 
     def get_model(self):
         return Article
@@ -81,15 +83,17 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return f" {PARAGRAPH_BREAK} ".join(parts)
 
     def prepare_month(self, article: Article) -> str:
-        if article.pub_year and article.pub_month:
-            return f"{article.pub_year:04d}-{article.pub_month:02d}"
-        return "unknown"
+        return month_of(article.pub_year, article.pub_month)
 
     def prepare_source_pk(self, article: Article) -> int:
         return article.source_id or 0
 
     def prepare_published_sort(self, article: Article) -> int:
         return published_sort(article.pub_year, article.pub_month, article.pub_day)
+
+    def prepare_published_on(self, article: Article) -> int:
+        # What date ranges compare: only a complete date can fall inside one (archive.filters).
+        return complete_date_number(article.pub_year, article.pub_month, article.pub_day)
 
     def document(self, article: Article) -> dict:
         """The Whoosh document for an article: Haystack's ids plus our fields."""

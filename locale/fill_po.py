@@ -30,6 +30,9 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     ),
     "Search is unavailable right now (the index could not be read).": "搜索暂时不可用（无法读取索引）。",
     "our glossary": "本站术语表",
+    "Also in mainland wording": "亦按大陆用语搜索",
+    "date unknown": "日期不详",
+    "By month": "按月份",
     "Pinyin reading": "拼音读法",
     (
         'Dictionary translations from <a href="https://www.mdbg.net/chinese/dictionary?page=cc-cedict">'
@@ -167,9 +170,7 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Suggestions": "建议",
     "Search again without filters": "不加筛选重新搜索",
     "Search one word at a time:": "逐个搜索各个词：",
-    "Use fewer or shorter words: every word must occur in the same paragraph.": (
-        "减少或缩短检索词：所有词必须出现在同一段落中。"
-    ),
+    "Use fewer or shorter words: every word must occur in the article.": "减少或缩短检索词：所有词必须出现在文章中。",
     "Simplified and traditional characters find each other (复工 finds 復工); "
     "English words match their other forms (resume, resumption).": (
         "简体和繁体可以互相匹配（搜索 复工 也能找到 復工）；英文单词会匹配其他词形（resume、resumption）。"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.filters import Filters
 from archive.search import elastic, indexer
 from archive.search.analysis import BREAK_GAP, PARAGRAPH_BREAK
 from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS
@@ -35,7 +36,7 @@ from archive.search.elastic import (
 from archive.search.engine import K1, B
 from archive.search.es_mapping import SIMILARITY, index_mapping
 from archive.search.query import Alternative, make_term, parse, pinyin_term
-from archive.search.ranked import MISSING, OK, SearchFilters
+from archive.search.ranked import MISSING, OK
 from archive.search.service import search_articles
 from archive.search.whoosh_engine import WhooshEngine
 from tests.support.es_reference import ReferenceCluster
@@ -95,9 +96,9 @@ def leaves(tree, kind: str) -> list[tuple[str, str]]:
     return found
 
 
-def matching(query: str, filters: SearchFilters | None = None) -> dict:
+def matching(query: str, filters: Filters | None = None) -> dict:
     """The matching part of the query: the bool without its ranking `should` clauses."""
-    body = dict(build_query(parse(query), filters or SearchFilters())["bool"])
+    body = dict(build_query(parse(query), filters or Filters())["bool"])
     body.pop("should", None)
     return body
 
@@ -135,8 +136,8 @@ def test_a_document_becomes_paragraph_arrays():
 
 def test_a_phrase_does_not_cross_paragraphs_in_the_index():
     engine, _ = engine_with(document(1, text=f"health {PARAGRAPH_BREAK} code"), document(2, text="health code"))
-    assert engine.ranked(parse('"health code"'), SearchFilters()).pks == [2]
-    assert sorted(engine.ranked(parse("health code"), SearchFilters()).pks) == [1, 2]
+    assert engine.ranked(parse('"health code"'), Filters()).pks == [2]
+    assert sorted(engine.ranked(parse("health code"), Filters()).pks) == [1, 2]
 
 
 # --- the query DSL ----------------------------------------------------------------------------
@@ -201,9 +202,9 @@ def test_an_excluded_term_is_in_must_not_only():
 
 
 def test_filters_are_filter_clauses():
-    filters = SearchFilters(
+    filters = Filters(
         language="zh-Hant",
-        source_pk=3,
+        source=3,
         month="2020-03",
         date_from=datetime.date(2020, 3, 1),
         date_to=datetime.date(2020, 3, 25),
@@ -212,9 +213,11 @@ def test_filters_are_filter_clauses():
     assert {"term": {"language": "zh-Hant"}} in body["filter"]
     assert {"term": {"source_pk": 3}} in body["filter"]
     assert {"term": {"month": "2020-03"}} in body["filter"]
-    assert {"range": {"published_sort": {"gte": 20200301}}} in body["filter"]
-    # An article without a date is never "before" a date.
-    assert {"range": {"published_sort": {"gt": 0, "lte": 20200325}}} in body["filter"]
+    # Only a complete date is inside a range: published_on is 0 for a partial or unknown one.
+    assert {"range": {"published_on": {"gte": 20200301, "lte": 20200325}}} in body["filter"]
+    # An article with no complete date (0) is never "before" a date either.
+    before = matching("口罩", Filters(date_to=datetime.date(2020, 3, 25)))
+    assert before["filter"] == [{"range": {"published_on": {"gte": 1, "lte": 20200325}}}]
     assert "filter" not in matching("口罩")
 
 
@@ -222,7 +225,7 @@ def test_an_alternative_is_ored_with_the_groups_it_covers():
     parsed = parse("work resumption shenzhen")
     alternative = Alternative(first=0, last=1, terms=(make_term("复工"),), kind="expansion", label="复工")
     parsed.alternatives = [alternative]
-    must = build_query(parsed, SearchFilters())["bool"]["must"]
+    must = build_query(parsed, Filters())["bool"]["must"]
     assert len(must) == 2  # (work AND resumption) OR 复工, then shenzhen
     stretch = must[0]["bool"]
     assert stretch["minimum_should_match"] == 1
@@ -236,13 +239,13 @@ def test_a_pinyin_term_is_a_phrase_of_syllables():
     parsed = parse("fugong")
     reading = pinyin_term(["fu", "gong"], raw="fugong")
     parsed.alternatives = [Alternative(first=0, last=0, terms=(reading,), kind="pinyin", label="fugong")]
-    query = build_query(parsed, SearchFilters())
+    query = build_query(parsed, Filters())
     assert ("pinyin", "fu gong") in leaves(query["bool"]["must"], "match_phrase")
     assert "pinyin" not in {name for name, _ in leaves(query["bool"]["should"], "term")}  # syllables do not rank
 
 
 def test_ranking_tiers_outrank_bm25_and_each_other():
-    query = build_query(parse("华人 口罩"), SearchFilters())["bool"]
+    query = build_query(parse("华人 口罩"), Filters())["bool"]
     boosts = [clause["constant_score"]["boost"] for clause in query["should"]]
     real_word, title = max(boosts), min(boosts)
     bm25_bound = sum(score_bound(group) for group in query["must"])
@@ -300,7 +303,7 @@ def test_apply_writes_paragraph_arrays_removes_ids_and_refreshes():
     assert actions[-1]["_source"]["text"] == ["face mask", "wear it"]
     assert all(action["_index"] == "archive" for action in actions)  # writes go through the alias
     assert [name for name, _ in cluster.calls][-1] == "refresh"
-    assert engine.ranked(parse("mask"), SearchFilters()).pks == [2]
+    assert engine.ranked(parse("mask"), Filters()).pks == [2]
 
 
 def test_a_refused_document_raises_naming_it_and_why():
@@ -325,7 +328,7 @@ def test_build_fresh_swaps_the_alias_in_one_call_and_drops_the_old_index():
     assert names.index("bulk") < names.index("refresh") < names.index("update_aliases") < names.index("delete_indices")
     assert cluster.calls[-1] == ("delete_indices", {"names": [old]})
     assert set(cluster.indices) == {created["name"]}
-    assert engine.ranked(parse("new"), SearchFilters()).pks == [2]
+    assert engine.ranked(parse("new"), Filters()).pks == [2]
 
 
 @pytest.mark.parametrize("failure", ["a refused document", "an exception while preparing documents"])
@@ -345,7 +348,7 @@ def test_a_failed_build_deletes_its_index_and_leaves_the_alias(failure):
     assert set(cluster.indices) == live
     assert cluster.aliases["archive"] == live
     assert "update_aliases" not in [name for name, _ in cluster.calls]
-    assert engine.ranked(parse("old"), SearchFilters()).pks == [1]
+    assert engine.ranked(parse("old"), Filters()).pks == [1]
 
 
 def test_no_alias_means_missing_until_ensure_index_creates_it():
@@ -365,7 +368,7 @@ def test_no_alias_means_missing_until_ensure_index_creates_it():
 def test_every_match_is_fetched_with_search_after(monkeypatch):
     monkeypatch.setattr(elastic, "PAGE", 2)
     engine, cluster = engine_with(*(document(pk, text="mask", published=20200300 + pk) for pk in range(1, 6)))
-    ranked = engine.ranked(parse("mask"), SearchFilters())
+    ranked = engine.ranked(parse("mask"), Filters())
     assert ranked.pks == [5, 4, 3, 2, 1]  # equal scores: the newest first
     assert ranked.count == 5
     assert ranked.facets["month"] == Counter({"2020-03": 5})
@@ -377,12 +380,12 @@ def test_every_match_is_fetched_with_search_after(monkeypatch):
         assert "aggs" not in body
     assert all(body["_source"] is False for body in bodies)
     assert bodies[0]["sort"] == [{"_score": "desc"}, {"published_sort": "desc"}, {"article_pk": "asc"}]
-    assert engine.ranked(parse("mask"), SearchFilters(), start=1, stop=3).pks == [4, 3]
+    assert engine.ranked(parse("mask"), Filters(), start=1, stop=3).pks == [4, 3]
 
 
 def test_a_page_is_one_request_with_from_and_size():
     engine, cluster = engine_with(*(document(pk, text="mask") for pk in range(1, 6)))
-    ranked = engine.ranked(parse("mask"), SearchFilters(), start=2, stop=4)
+    ranked = engine.ranked(parse("mask"), Filters(), start=2, stop=4)
     assert ranked.pks == [3, 4]  # equal scores and dates: article pk
     assert ranked.count == 5
     (search,) = [call for name, call in cluster.calls if name == "search"]
@@ -492,11 +495,17 @@ SEED_SEARCHES = [
     {"query": "fùgōng fùchǎn"},
     {"query": "fu4gong1 fu4chan3"},
     # filters
-    {"query": "疫情", "filters": {"language": "zh-Hant"}},
-    {"query": "疫情", "filters": {"month": "2020-03"}},
-    {"query": "疫情", "filters": {"date_from": datetime.date(2020, 3, 21)}},
-    {"query": "疫情", "filters": {"date_to": datetime.date(2020, 3, 25)}},
-    {"query": "Shenzhen", "filters": {"date_from": datetime.date(2020, 3, 1), "date_to": datetime.date(2020, 3, 25)}},
+    {"query": "疫情", "filters": Filters(language="zh-Hant")},
+    {"query": "疫情", "filters": Filters(month="2020-03")},
+    {"query": "疫情", "filters": Filters(month="unknown")},
+    {"query": "疫情", "filters": Filters(date_from=datetime.date(2020, 3, 21))},
+    {"query": "疫情", "filters": Filters(date_to=datetime.date(2020, 3, 25))},
+    {"query": "Shenzhen", "filters": Filters(date_from=datetime.date(2020, 3, 1), date_to=datetime.date(2020, 3, 25))},
+    # runs with digits, and regional wording
+    {"query": "3月15日"},
+    {"query": "47万"},
+    {"query": "7万"},
+    {"query": "軟件 資訊"},
 ]
 
 
@@ -522,7 +531,7 @@ def test_the_same_articles_counts_and_facets_as_whoosh(seeded, both_engines):
 
 def test_a_source_filter_matches_whoosh(seeded, both_engines):
     source_pk = seeded["002"].source_id
-    search_articles(query="疫情", filters={"source": source_pk})
+    search_articles(query="疫情", filters=Filters(source=source_pk))
     ((whoosh, found),) = both_engines
     assert whoosh.count >= 1
     assert (found.pks, found.count) == (whoosh.pks, whoosh.count)
@@ -557,10 +566,10 @@ def test_the_ranking_tiers_order_as_in_whoosh(db, query, first):
     engine, _ = engine_with(*indexer.all_documents())
     whoosh = WhooshEngine(indexer.backend())
     parsed = parse(query)
-    found = engine.ranked(parsed, SearchFilters())
+    found = engine.ranked(parsed, Filters())
     files = {pk: article.source_file for pk, article in _articles(found.pks).items()}
     assert [Path(files[pk]).stem for pk in found.pks[: len(first)]] == first
-    assert found.pks[: len(first)] == whoosh.ranked(parsed, SearchFilters()).pks[: len(first)]
+    assert found.pks[: len(first)] == whoosh.ranked(parsed, Filters()).pks[: len(first)]
 
 
 def _articles(pks: list[int]) -> dict:

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from archive.filters import Filters
 from archive.models import Article, Paragraph
 from archive.search.service import search_articles
 from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
@@ -63,6 +64,24 @@ def test_empty_or_punctuation_queries_return_nothing_without_error(seeded, query
     page = search_articles(query=query)
     assert page.count == 0
     assert page.results == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("12345", set()),
+        ("2020", {"000"}),  # 002 and 004 have it only in metadata lines and furniture
+        ("。。。！！！", set()),
+        ("紐西蘭COVID-19疫苗2.5亿abc", set()),
+        ("口罩 " + "。" * 10_000, {"002", "003"}),
+        ("1" * 10_000, set()),
+        ("復工復產 2月23日", {"002", "003"}),
+    ],
+)
+def test_digits_punctuation_long_and_mixed_queries_get_an_answer(seeded, query, expected):
+    page = search_articles(query=query)
+    assert not page.error or "cut" in page.error
+    assert seed_numbers(query) == expected
 
 
 @pytest.mark.parametrize(
@@ -122,7 +141,7 @@ def test_filters_and_facets(seeded):
     languages = {code: count for code, _, count in page.facets["language"]}
     assert sum(languages.values()) == page.count
     assert set(seed_numbers("疫情")) >= {"002", "003", "004"}
-    traditional = search_articles(query="疫情", filters={"language": "zh-Hant"})
+    traditional = search_articles(query="疫情", filters=Filters(language="zh-Hant"))
     assert [Path(hit.article.source_file).stem[:3] for hit in traditional.results] == ["003"]
     assert traditional.count == languages["zh-Hant"]
 

@@ -19,6 +19,7 @@ import os
 
 import pytest
 
+from archive.filters import Filters
 from archive.models import Article, Paragraph
 from archive.search import indexer, recovery
 from archive.search.elastic import ElasticEngine
@@ -65,7 +66,7 @@ class EngineContract:
         second = search_articles(query="深圳", per_page=2, page=2)
         assert not {hit.article.pk for hit in page.results} & {hit.article.pk for hit in second.results}
         assert sum(n for _, _, n in page.facets["language"]) == page.count
-        traditional = search_articles(query="深圳", filters={"language": "zh-Hant"})
+        traditional = search_articles(query="深圳", filters=Filters(language="zh-Hant"))
         assert {hit.article.language for hit in traditional.results} == {"zh-Hant"}
 
     def test_ranking_tiers(self, db):

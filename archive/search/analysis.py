@@ -16,7 +16,13 @@ from whoosh.analysis import Token, Tokenizer
 
 from archive.text.normalise import normalise
 from archive.text.pinyin import syllables_of
-from archive.text.tokenise import char_grams, long_grams, runs, segment, stem
+from archive.text.regional import document_forms
+from archive.text.tokenise import Run, char_grams, long_grams, runs, segment, word_tokens
+
+# The version of what analyse() makes: an index written by another version is rebuilt from the
+# database (archive.search.recovery), since its tokens would not match today's queries.
+# 2: runs of Han characters with digits and latin letters as units; regional phrase-level forms.
+INDEX_FORMAT = 2
 
 PARAGRAPH_BREAK = "\u2029"
 # Positions skipped at a paragraph break: more than any phrase we accept is long.
@@ -34,28 +40,56 @@ class FieldTexts:
     pinyin: str = ""
 
 
-def analyse(texts: Iterable[str]) -> FieldTexts:
-    """Normalise and segment each paragraph once, into all the fields."""
-    words: list[str] = []
-    chars: list[str] = []
-    grams: list[str] = []
-    pinyin: list[str] = []
-    for text in texts:
-        if words:
-            words.append(PARAGRAPH_BREAK)
-            chars.append(PARAGRAPH_BREAK)
-        for run in runs(normalise(text)):
-            if run.kind == "cjk":
-                words.extend(segment(run.text))
-                chars.extend(char_grams(run.text))
-                grams.extend(long_grams(run.text))
-                if pinyin:
-                    pinyin.append(PARAGRAPH_BREAK)  # a pinyin phrase never spans two runs
-                for word in segment(run.text):
-                    pinyin.extend(syllables_of(word))
-            else:
-                words.append(stem(run.text))
-    return FieldTexts(words=" ".join(words), chars=" ".join(chars), grams=" ".join(grams), pinyin=" ".join(pinyin))
+def analyse(paragraphs: Iterable[tuple[str, str]]) -> FieldTexts:
+    """Normalise and segment each paragraph, given as (text, language), once, into all the fields.
+
+    A traditional paragraph's phrase-level forms (archive.text.regional: 紐西蘭 → 新西兰) follow it,
+    after a break, as runs of their own: those that differ from its character-level runs.
+    """
+    fields = _Fields()
+    for text, language in paragraphs:
+        fields.paragraph_break()
+        primary = runs(normalise(text))
+        for run in primary:
+            fields.add(run)
+        seen = {run.text for run in primary}
+        regional = [run for form in document_forms(text, language=language) for run in runs(form)]
+        regional = [run for run in regional if run.has_cjk and run.text not in seen]
+        if regional:
+            fields.paragraph_break()
+            for run in regional:
+                fields.add(run)
+    return FieldTexts(
+        words=" ".join(fields.words), chars=" ".join(fields.chars), grams=" ".join(fields.grams),
+        pinyin=" ".join(fields.pinyin),
+    )  # fmt: skip
+
+
+class _Fields:
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.chars: list[str] = []
+        self.grams: list[str] = []
+        self.pinyin: list[str] = []
+
+    def paragraph_break(self) -> None:
+        # A phrase never matches across two paragraphs (grams have no positions).
+        if self.words or self.chars:
+            self.words.append(PARAGRAPH_BREAK)
+            self.chars.append(PARAGRAPH_BREAK)
+
+    def add(self, run: Run) -> None:
+        self.words.extend(word_tokens(run))
+        if not run.has_cjk:
+            return
+        unit_texts = run.unit_texts
+        self.chars.extend(char_grams(unit_texts))
+        self.grams.extend(long_grams(unit_texts))
+        for han in run.han_stretches():
+            if self.pinyin:
+                self.pinyin.append(PARAGRAPH_BREAK)  # a pinyin phrase never spans two stretches
+            for word in segment(han):
+                self.pinyin.extend(syllables_of(word))
 
 
 class PretokenisedTokenizer(Tokenizer):

@@ -24,7 +24,7 @@ from whoosh.fields import ID as WhooshID
 from whoosh.fields import NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from archive.search.analysis import pretokenised_analyzer
+from archive.search.analysis import INDEX_FORMAT, pretokenised_analyzer
 
 log = logging.getLogger("archive.search")
 
@@ -40,7 +40,7 @@ def term_fields(field: str) -> tuple[str, str, str]:
     return "text", "chars", "grams"
 
 
-NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort")
+NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort", "published_on")
 
 
 def build_archive_schema() -> Schema:
@@ -62,9 +62,29 @@ def build_archive_schema() -> Schema:
     return Schema(**fields)
 
 
+FORMAT_FILE = "ARCHIVE_FORMAT"  # holds analysis.INDEX_FORMAT: the version of the tokens inside
+
+
+def _write_format(directory: Path) -> None:
+    (directory / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n", encoding="ascii")
+
+
+def index_format(directory: Path) -> int | None:
+    try:
+        return int((directory / FORMAT_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         return "text", build_archive_schema()
+
+    def setup(self):
+        super().setup()
+        # A new, empty index (Haystack creates one on first use) is of today's format.
+        if index_format(Path(self.path)) is None and self.index.is_empty():
+            _write_format(Path(self.path))
 
     # --- writing: callers hold archive.search.queue.writer_lock -------------------------
 
@@ -115,6 +135,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         writer.commit()
+        _write_format(fresh)
         old = live.with_name(live.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if live.exists():
@@ -125,9 +146,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.setup()
 
     def is_healthy(self) -> bool:
-        """True when the index opens and its schema is ours."""
+        """True when the index opens, its schema is ours and its tokens are of today's format."""
         try:
-            if not whoosh_index.exists_in(self.path):
+            if not whoosh_index.exists_in(self.path) or index_format(Path(self.path)) != INDEX_FORMAT:
                 return False
             opened = whoosh_index.open_dir(self.path)
             with opened.searcher() as searcher:

@@ -62,7 +62,7 @@ def plain_gloss(gloss: str) -> str | None:
 def english_key(text: str) -> tuple[str, ...]:
     """Stems of a phrase of latin words, as queries and the index stem them (empty for anything else)."""
     found = runs(normalise(text))
-    if not found or any(run.kind != "word" for run in found):
+    if not found or any(run.has_cjk for run in found):
         return ()
     return tuple(stem(run.text) for run in found)
 

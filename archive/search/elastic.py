@@ -17,12 +17,13 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from archive.search.analysis import PARAGRAPH_BREAK
+from archive.filters import Filters
+from archive.search.analysis import INDEX_FORMAT, PARAGRAPH_BREAK
 from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS, term_fields
 from archive.search.es_mapping import index_mapping
-from archive.search.query import ParsedQuery, Term
-from archive.search.ranked import MISSING, OK, Ranked, SearchFilters, date_sort
-from archive.text.tokenise import char_grams, long_grams, segment
+from archive.search.query import Contiguous, ParsedQuery, Term
+from archive.search.ranked import CORRUPT, MISSING, OK, Ranked
+from archive.text.tokenise import char_grams, han_stretches, segment
 
 DOCUMENT_PREFIX = "archive.article."
 SORT = [{"_score": "desc"}, {"published_sort": "desc"}, {"article_pk": "asc"}]
@@ -97,19 +98,17 @@ def _phrase(field: str, tokens: Iterable[str]) -> dict:
     return {"match_phrase": {field: {"query": " ".join(tokens)}}}
 
 
-def _cjk_clause(run: str, *, chars_field: str, grams_field: str) -> dict:
-    """A run of Chinese characters occurring contiguously (engine._cjk_hits)."""
-    if len(run) == 1:  # every occurrence of a character begins a bigram or is a run's last token
-        return {"prefix": {chars_field: {"value": run}}}
-    if len(run) == 2:
-        return _term(chars_field, run)
-    if len(run) <= 4:
-        return _term(grams_field, run)
-    windows = dict.fromkeys(gram for gram in long_grams(run) if len(gram) == 4)
+def _contiguous_clause(unit_texts: tuple[str, ...], *, chars_field: str, grams_field: str) -> dict:
+    """Units occurring in a row (engine._contiguous_hits)."""
+    if len(unit_texts) == 1:  # every occurrence of a character begins a pair or is a run's last token
+        return {"prefix": {chars_field: {"value": unit_texts[0]}}}
+    if len(unit_texts) <= 4:
+        return _term(chars_field if len(unit_texts) == 2 else grams_field, "".join(unit_texts))
+    windows = dict.fromkeys("".join(unit_texts[i : i + 4]) for i in range(len(unit_texts) - 3))
     return {
         "bool": {
             "filter": [_term(grams_field, gram) for gram in windows],
-            "must": [_phrase(chars_field, char_grams(run)[:-1])],
+            "must": [_phrase(chars_field, char_grams(unit_texts)[:-1])],
         }
     }
 
@@ -120,8 +119,9 @@ def term_clause(term: Term, *, field: str | None = None) -> dict:
     words_field, chars_field, grams_field = term_fields(term.field if field is None else field)
     clauses = []
     for part in term.parts():
-        if isinstance(part, str):
-            clauses.append(_cjk_clause(part, chars_field=chars_field, grams_field=grams_field))
+        if isinstance(part, Contiguous):
+            forms = [_contiguous_clause(form, chars_field=chars_field, grams_field=grams_field) for form in part.forms]
+            clauses.append(_any(forms))
         elif len(part) == 1:
             clauses.append(_term(words_field, part[0]))
         else:
@@ -153,18 +153,17 @@ def _groups(parsed: ParsedQuery) -> list[dict]:
     return combined
 
 
-def _filters(filters: SearchFilters) -> list[dict]:
+def _filters(filters: Filters) -> list[dict]:
     clauses: list[dict] = []
     if filters.language:
         clauses.append({"term": {"language": filters.language}})
-    if filters.source_pk:
-        clauses.append({"term": {"source_pk": filters.source_pk}})
+    if filters.source:
+        clauses.append({"term": {"source_pk": filters.source}})
     if filters.month:
         clauses.append({"term": {"month": filters.month}})
-    if filters.date_from:
-        clauses.append({"range": {"published_sort": {"gte": date_sort(filters.date_from)}}})
-    if filters.date_to:  # an unknown date (0) is never before a date
-        clauses.append({"range": {"published_sort": {"gt": 0, "lte": date_sort(filters.date_to)}}})
+    low, high = filters.date_range
+    if low or high:  # published_on is 0 unless the date is complete (archive.filters)
+        clauses.append({"range": {"published_on": {"gte": max(low, 1), **({"lte": high} if high else {})}}})
     return clauses
 
 
@@ -190,15 +189,25 @@ def _tiers(parsed: ParsedQuery, *, bm25_bound: float) -> list[dict]:
     clauses = []
     for term in parsed.ranked_terms:
         words_field, _, _ = term_fields(term.field)
-        words = [word for run in term.runs if run.kind == "cjk" for word in segment(run.text)]
-        if words:  # engine.real_word_hits: each run's jieba words, positions unchecked
-            real_words = _all([_term(words_field, word) for word in words])
+        contiguous = [part for part in term.parts() if isinstance(part, Contiguous)]
+        if contiguous:  # engine.real_word_hits: each run's jieba words (in any of its forms), positions unchecked
+            real_words = _all(
+                [
+                    _any(
+                        [
+                            _all([_term(words_field, word) for han in han_stretches(form) for word in segment(han)])
+                            for form in part.forms
+                        ]
+                    )
+                    for part in contiguous
+                ]
+            )
             clauses.append({"constant_score": {"filter": real_words, "boost": real_word_boost}})
         clauses.append({"constant_score": {"filter": term_clause(term, field="title"), "boost": title_boost}})
     return clauses
 
 
-def build_query(parsed: ParsedQuery, filters: SearchFilters) -> dict:
+def build_query(parsed: ParsedQuery, filters: Filters) -> dict:
     """The `query` of a search: what matches as the Whoosh engine decides it, scored by tier, then BM25."""
     groups = _groups(parsed)
     bm25_bound = sum(score_bound(group) for group in groups)
@@ -306,6 +315,12 @@ class Cluster:
         """All the actions at once: searches see the alias before or after, never between."""
         self.client.indices.update_aliases(body={"actions": actions})
 
+    def index_format(self, *, index: str) -> int | None:
+        """The analysis format (mapping _meta) of the index, or of the first index behind an alias."""
+        response = self.client.indices.get_mapping(index=index)
+        mappings = sorted(getattr(response, "body", response).items())
+        return mappings[0][1]["mappings"].get("_meta", {}).get("format") if mappings else None
+
 
 def _index_action(index: str, document: dict) -> dict:
     return {"_op_type": "index", "_index": index, "_id": document["id"], "_source": es_source(document)}
@@ -390,8 +405,11 @@ class ElasticEngine:
     # --- reading ------------------------------------------------------------------------------
 
     def state(self) -> str:
-        """OK when the alias exists, else MISSING (archive.search.recovery then builds it)."""
-        return OK if self.cluster.alias_targets(alias=self.index) else MISSING
+        """OK when the alias exists and its index has today's format; MISSING or CORRUPT (written by
+        another version of our analysis) otherwise: archive.search.recovery then builds it anew."""
+        if not self.cluster.alias_targets(alias=self.index):
+            return MISSING
+        return OK if self.cluster.index_format(index=self.index) == INDEX_FORMAT else CORRUPT
 
     def document_count(self) -> int | None:
         """Documents behind the alias; None when there is no alias."""
@@ -399,7 +417,7 @@ class ElasticEngine:
             return None
         return self.cluster.count(index=self.index)
 
-    def ranked(self, parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
+    def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
         """Article pks from start to stop of the ranked matches (stop=None: all), the count and the facets."""
         query = build_query(parsed, filters)
         if stop is not None and stop <= MAX_WINDOW:

@@ -26,8 +26,8 @@ from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 
 from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, term_fields
-from archive.search.query import Term
-from archive.text.tokenise import char_grams, long_grams, segment
+from archive.search.query import Contiguous, Part, Term
+from archive.text.tokenise import char_grams, han_stretches, segment
 
 K1 = 1.2
 # A low B keeps length normalisation from sinking a long article that holds the word.
@@ -225,20 +225,27 @@ class Snapshot:
 # --- terms to hits ----------------------------------------------------------------------------
 
 
-def _cjk_hits(snapshot: Snapshot, cjk_run: str, chars_field: str, grams_field: str) -> Hits:
-    """A run of Chinese characters occurring contiguously, whatever jieba made of it."""
-    if len(cjk_run) == 1:
-        # Every occurrence of a character begins a bigram or ends a run (its own token).
-        return snapshot.prefix(chars_field, cjk_run)
-    if len(cjk_run) == 2:
-        return snapshot.term(chars_field, cjk_run)
-    if len(cjk_run) <= 4:
-        return snapshot.term(grams_field, cjk_run, length_field=chars_field)
-    windows = [gram for gram in long_grams(cjk_run) if len(gram) == 4]
+def _contiguous_hits(snapshot: Snapshot, unit_texts: tuple[str, ...], chars_field: str, grams_field: str) -> Hits:
+    """Units (Han characters, numbers, words) occurring in a row, whatever jieba made of them."""
+    if len(unit_texts) == 1:
+        # Every occurrence of a character begins a pair or ends a run (its own token).
+        return snapshot.prefix(chars_field, unit_texts[0])
+    if len(unit_texts) == 2:
+        return snapshot.term(chars_field, "".join(unit_texts))
+    if len(unit_texts) <= 4:
+        return snapshot.term(grams_field, "".join(unit_texts), length_field=chars_field)
+    windows = ["".join(unit_texts[i : i + 4]) for i in range(len(unit_texts) - 3)]
     candidates = intersect([snapshot.term(grams_field, gram, length_field=chars_field) for gram in windows])
     if not len(candidates):
         return candidates
-    return candidates.restrict(snapshot.phrase_docs(chars_field, char_grams(cjk_run)[:-1]))
+    return candidates.restrict(snapshot.phrase_docs(chars_field, char_grams(unit_texts)[:-1]))
+
+
+def _part_hits(snapshot: Snapshot, part: Part, fields: tuple[str, str, str]) -> Hits:
+    words_field, chars_field, grams_field = fields
+    if isinstance(part, Contiguous):
+        return union([_contiguous_hits(snapshot, form, chars_field, grams_field) for form in part.forms])
+    return _words_hits(snapshot, words_field, list(part))
 
 
 def _words_hits(snapshot: Snapshot, words_field: str, stems: list[str]) -> Hits:
@@ -250,13 +257,10 @@ def _words_hits(snapshot: Snapshot, words_field: str, stems: list[str]) -> Hits:
 
 def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hits:
     """Documents matching the term: every part of it, adjacent words as a phrase."""
-    words_field, chars_field, grams_field = term_fields(field or term.field)
+    fields = term_fields(field or term.field)
     found: list[Hits] = []
     for part in term.parts():
-        if isinstance(part, str):
-            found.append(_cjk_hits(snapshot, part, chars_field, grams_field))
-        else:
-            found.append(_words_hits(snapshot, words_field, list(part)))
+        found.append(_part_hits(snapshot, part, fields))
         if not len(found[-1]):
             return Hits.empty()
     return intersect(found)
@@ -278,7 +282,9 @@ def real_word_hits(snapshot: Snapshot, term: Term) -> np.ndarray:
     positions are not checked here, this only orders results that already match.
     """
     words_field, _, _ = term_fields(term.field)
-    runs_as_words = [list(segment(run.text)) for run in term.runs if run.kind == "cjk"]
-    if not runs_as_words:
-        return _EMPTY_IDS
-    return intersect([snapshot.term(words_field, word) for words in runs_as_words for word in words]).ids
+    found = []
+    for part in term.parts():
+        if isinstance(part, Contiguous):
+            forms = [[word for han in han_stretches(form) for word in segment(han)] for form in part.forms]
+            found.append(union([intersect([snapshot.term(words_field, word) for word in words]) for words in forms]))
+    return intersect(found).ids if found else _EMPTY_IDS

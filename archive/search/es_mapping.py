@@ -13,7 +13,7 @@ paragraph must come from `position_increment_gap`, the same BREAK_GAP the Whoosh
 
 from __future__ import annotations
 
-from archive.search.analysis import BREAK_GAP
+from archive.search.analysis import BREAK_GAP, INDEX_FORMAT
 from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 from archive.search.engine import K1, B
 
@@ -43,5 +43,5 @@ def index_mapping() -> dict:
             "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": []}}},
             "similarity": {SIMILARITY: {"type": "BM25", "k1": K1, "b": B}},
         },
-        "mappings": {"dynamic": "strict", "properties": properties},
+        "mappings": {"dynamic": "strict", "_meta": {"format": INDEX_FORMAT}, "properties": properties},
     }

@@ -1,16 +1,14 @@
 """Our highlighter: <mark> around matches in the original text, everything else escaped.
 
-Matches are found in the normalised (simplified, lower-case) copy and mapped
-back through its offsets, so a query typed in one script marks the text in the
-script the page was written in.
+Matches are found in the search forms of a paragraph (archive.search.matching) and
+mapped back to the original text, so a query typed in one script or vocabulary marks the
+text as the page wrote it.
 """
 
 from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-
-from archive.text.normalise import Normalised
 
 Span = tuple[int, int]
 
@@ -27,10 +25,6 @@ def merge_spans(spans: list[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
-
-
-def original_spans(normalised: Normalised, spans: list[Span]) -> list[Span]:
-    return merge_spans([normalised.original_span(start, end) for start, end in spans if end > start])
 
 
 def highlight(text: str, spans: list[Span]) -> SafeString:

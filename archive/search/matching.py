@@ -1,9 +1,10 @@
 """Which paragraphs of an article match a query, and where: the index's rules, on one paragraph.
 
-The index says which articles match; this finds the matching paragraphs of the
-articles shown, with the same normalisation and tokens, so a highlight marks
-exactly what the index matched. Work is done lazily: most paragraphs are ruled
-out by a substring test on their normalised text.
+The index says which articles match; this finds the matching paragraphs of the articles shown,
+with the same normalisation, units and regional forms (archive.text), so a highlight marks
+exactly what the index matched. Work is done lazily: most paragraphs are ruled out by a
+substring test on their normalised text, and offsets into the original are worked out only for
+the paragraphs shown.
 """
 
 from __future__ import annotations
@@ -11,46 +12,70 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from archive.search.query import ParsedQuery, Term
+from archive.search.query import Contiguous, ParsedQuery, Term
 from archive.text.normalise import Normalised, normalise, normalise_with_offsets
 from archive.text.pinyin import syllables_of
-from archive.text.tokenise import runs, segment, stem
+from archive.text.regional import TRADITIONAL, document_views
+from archive.text.tokenise import Run, han_stretches, is_han, runs, segment, stem, units
 
 Span = tuple[int, int]
 
-# Stands for a run of Chinese in the stream of English words, so that two words
-# on either side of it are not adjacent, as in the index's word field.
-_CJK_GAP = None
+# Stands for a stretch of Han characters in the stream of other words, so that two words on
+# either side of it are not adjacent, as in the index's word field.
+_HAN_GAP = None
 
 
-class ParagraphText:
-    """A paragraph's normalised text, with its tokens worked out only when needed."""
+class View:
+    """One search form of a paragraph (its character-level form, or a regional phrase-level form)
+    with its runs and units, worked out when first needed."""
 
-    def __init__(self, text: str) -> None:
-        self.original = text
-        self.normalised = normalise(text)
+    def __init__(self, text: str, offsets) -> None:
+        self.text = text
+        self._offsets = offsets  # a Normalised, or a function that makes it
 
     @cached_property
     def offsets(self) -> Normalised:
-        return normalise_with_offsets(self.original)
+        return self._offsets if isinstance(self._offsets, Normalised) else self._offsets()
+
+    def original_span(self, start: int, end: int) -> Span:
+        return self.offsets.original_span(start, end)
 
     @cached_property
-    def _runs(self):
-        return runs(self.normalised)
+    def runs(self) -> list[Run]:
+        return runs(self.text)
+
+    @cached_property
+    def _unit_edges(self) -> tuple[frozenset[int], frozenset[int]]:
+        found = units(self.text)
+        return frozenset(unit.start for unit in found), frozenset(unit.end for unit in found)
+
+    def find_units(self, unit_texts: tuple[str, ...]) -> list[Span]:
+        """Where these units occur in a row: a number or word only as a whole one (21例 is not in 121例)."""
+        needle = "".join(unit_texts)
+        spans, start = [], self.text.find(needle)
+        check_start = not is_han(unit_texts[0])
+        check_end = not is_han(unit_texts[-1])
+        while start != -1:
+            end = start + len(needle)
+            starts, ends = self._unit_edges if (check_start or check_end) else ((), ())
+            if (not check_start or start in starts) and (not check_end or end in ends):
+                spans.append((start, end))
+            start = self.text.find(needle, start + 1)
+        return spans
 
     @cached_property
     def _words(self) -> list[tuple[str | None, int, int]]:
-        return [(_CJK_GAP if run.kind == "cjk" else stem(run.text), run.start, run.end) for run in self._runs]
-
-    def find_substring(self, needle: str) -> list[Span]:
-        spans, start = [], self.normalised.find(needle)
-        while start != -1:
-            spans.append((start, start + len(needle)))
-            start = self.normalised.find(needle, start + 1)
-        return spans
+        words: list[tuple[str | None, int, int]] = []
+        for run in self.runs:
+            for unit in run.units:
+                if not unit.is_cjk:
+                    words.append((stem(unit.text), unit.start, unit.end))
+                elif not words or words[-1][0] is not _HAN_GAP:
+                    words.append((_HAN_GAP, unit.start, unit.end))
+        return words
 
     def find_words(self, stems: list[str]) -> list[Span]:
-        """Where these stems occur as consecutive words (non-Chinese words only)."""
+        """Where these stems occur as consecutive words (words of other scripts than Han)."""
         words, size = self._words, len(stems)
         return [
             (words[i][1], words[i + size - 1][2])
@@ -59,83 +84,146 @@ class ParagraphText:
         ]
 
     @cached_property
-    def _pinyin_runs(self) -> list[list[tuple[str, int, int]]]:
-        """Each Chinese run as (syllable, start, end) per character, as the index's pinyin field holds it."""
+    def _pinyin_stretches(self) -> list[list[tuple[str, int, int]]]:
+        """Each stretch of Han characters as (syllable, start, end) per character, as the index's
+        pinyin field holds it."""
         found = []
-        for run in self._runs:
-            if run.kind != "cjk":
-                continue
-            at, syllables = run.start, []
-            for word in segment(run.text):
-                readings = syllables_of(word)
-                if len(readings) == len(word):
-                    syllables.extend((syllable, at + i, at + i + 1) for i, syllable in enumerate(readings))
-                else:  # not one syllable per character: the whole word for each
-                    syllables.extend((syllable, at, at + len(word)) for syllable in readings)
-                at += len(word)
-            found.append(syllables)
+        for run in self.runs:
+            han, at = "", 0
+            for unit in (*run.units, None):
+                if unit is not None and unit.is_cjk:
+                    at = unit.start if not han else at
+                    han += unit.text
+                elif han:
+                    found.append(_syllables(han, at))
+                    han = ""
         return found
 
     def find_pinyin(self, syllables: list[str]) -> list[Span]:
-        """Where a Chinese run reads as these syllables, in order."""
+        """Where a stretch of Han characters reads as these syllables, in order."""
         size, spans = len(syllables), []
-        for run in self._pinyin_runs:
-            for i in range(len(run) - size + 1):
-                if all(run[i + k][0] == syllables[k] for k in range(size)):
-                    spans.append((run[i][1], run[i + size - 1][2]))
+        for stretch in self._pinyin_stretches:
+            for i in range(len(stretch) - size + 1):
+                if all(stretch[i + k][0] == syllables[k] for k in range(size)):
+                    spans.append((stretch[i][1], stretch[i + size - 1][2]))
         return spans
 
-    def has_cjk_words(self, cjk_run: str) -> bool:
-        """True when jieba cuts this paragraph so that the run is whole words here."""
-        wanted = list(segment(cjk_run))
-        size = len(wanted)
-        for run in self._runs:
-            if run.kind == "cjk" and cjk_run in run.text:
-                words = segment(run.text)
-                if any(list(words[i : i + size]) == wanted for i in range(len(words) - size + 1)):
-                    return True
-        return False
+    def has_words(self, unit_texts: tuple[str, ...]) -> bool:
+        """True when jieba cuts this text so that each Han stretch of the units is whole words here."""
+        for wanted_han in han_stretches(unit_texts):
+            wanted = list(segment(wanted_han))
+            size = len(wanted)
+            if not any(
+                wanted_han in han and any(list(words[i : i + size]) == wanted for i in range(len(words) - size + 1))
+                for run in self.runs
+                for han in run.han_stretches()
+                for words in (segment(han),)
+            ):
+                return False
+        return True
 
 
-def term_spans(term: Term, paragraph: ParagraphText) -> list[Span]:
-    """Where the term occurs in the paragraph; empty unless every part of it occurs."""
+def _syllables(han: str, at: int) -> list[tuple[str, int, int]]:
+    syllables: list[tuple[str, int, int]] = []
+    for word in segment(han):
+        readings = syllables_of(word)
+        if len(readings) == len(word):
+            syllables.extend((syllable, at + i, at + i + 1) for i, syllable in enumerate(readings))
+        else:  # not one syllable per character: the whole word for each
+            syllables.extend((syllable, at, at + len(word)) for syllable in readings)
+        at += len(word)
+    return syllables
+
+
+class ParagraphText:
+    """A paragraph's search forms: its character-level form, then (for traditional text) its
+    regional phrase-level forms, each mapped back to the original text."""
+
+    def __init__(self, text: str, *, language: str = "") -> None:
+        self.original = text
+        self.language = language
+        self.normalised = normalise(text)
+
+    @cached_property
+    def primary(self) -> View:
+        return View(self.normalised, lambda: normalise_with_offsets(self.original))
+
+    @cached_property
+    def views(self) -> list[View]:
+        if self.language != TRADITIONAL:
+            return [self.primary]
+        regional = document_views(self.original, language=self.language, primary=self.primary.offsets)
+        return [self.primary, *(View(view.text, view) for view in regional)]
+
+
+@dataclass(frozen=True)
+class Found:
+    view: View
+    start: int
+    end: int
+
+    @property
+    def original_span(self) -> Span:
+        return self.view.original_span(self.start, self.end)
+
+    @property
+    def text(self) -> str:
+        return self.view.text[self.start : self.end]
+
+
+def _contiguous(part: Contiguous, paragraph: ParagraphText) -> list[Found]:
+    found = [Found(paragraph.primary, s, e) for form in part.forms for s, e in paragraph.primary.find_units(form)]
+    if found or paragraph.language != TRADITIONAL:
+        return found
+    # Regional forms are worked out only when the character-level form has no match.
+    return [Found(view, s, e) for view in paragraph.views[1:] for form in part.forms for s, e in view.find_units(form)]
+
+
+def term_matches(term: Term, paragraph: ParagraphText) -> list[Found]:
+    """Where the term's parts occur in the paragraph. The index holds an article when each part is
+    in some paragraph of it (复工、复产 may be two paragraphs), so each part is shown where it is."""
     if term.field == "pinyin":
-        return paragraph.find_pinyin([run.text for run in term.runs])
-    spans: list[Span] = []
+        syllables = [run.text for run in term.runs]
+        return [Found(view, start, end) for view in paragraph.views for start, end in view.find_pinyin(syllables)]
+    matches: list[Found] = []
     for part in term.parts():
-        found = paragraph.find_substring(part) if isinstance(part, str) else paragraph.find_words(list(part))
-        if not found:
-            return []
-        spans.extend(found)
-    return spans
+        if isinstance(part, Contiguous):
+            matches.extend(_contiguous(part, paragraph))
+        else:
+            # Words of other scripts are the same in every form of a paragraph.
+            matches.extend(Found(paragraph.primary, s, e) for s, e in paragraph.primary.find_words(list(part)))
+    return matches
 
 
 def is_real_word(term: Term, paragraph: ParagraphText) -> bool:
-    """True when each Chinese run of the term is jieba's cut here too, not characters across words."""
-    cjk = [run.text for run in term.runs if run.kind == "cjk"]
-    return bool(cjk) and all(paragraph.has_cjk_words(text) for text in cjk)
+    """True when each Han run of the term is jieba's cut here too, not characters across words."""
+    contiguous = [part for part in term.parts() if isinstance(part, Contiguous)]
+    return bool(contiguous) and all(
+        any(view.has_words(form) for view in paragraph.views for form in part.forms) for part in contiguous
+    )
 
 
 @dataclass
 class ParagraphMatch:
-    spans: list[Span]
+    spans: list[Span]  # in the original text
     terms_matched: int
     real_words: int
     pinyin_words: list[str]  # the Chinese a pinyin term matched here (normalised text)
 
 
-def match_paragraph(parsed: ParsedQuery, paragraph: ParagraphText) -> ParagraphMatch | None:
+def match_paragraph(parsed: ParsedQuery, paragraph: ParagraphText, *, is_title: bool = False) -> ParagraphMatch | None:
+    """The query's matches in a paragraph, or with `is_title` in the article's title."""
     spans: list[Span] = []
     pinyin_words: list[str] = []
     terms_matched = real_words = 0
     for term in parsed.highlight_terms:
-        if term.field == "title":
+        if term.field == "title" and not is_title:
             continue  # title: terms say nothing about paragraphs
-        found = term_spans(term, paragraph)
+        found = term_matches(term, paragraph)
         if found:
-            spans.extend(found)
+            spans.extend(match.original_span for match in found)
             if term.field == "pinyin":
-                pinyin_words.extend(paragraph.normalised[start:end] for start, end in found)
+                pinyin_words.extend(match.text for match in found)
             terms_matched += 1
             real_words += is_real_word(term, paragraph)
     if not spans:

@@ -8,14 +8,16 @@ as documents do; archive.search.engine turns terms into index look-ups.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from archive.text.normalise import normalise
+from archive.text.normalise import normalise_with_offsets
 from archive.text.pinyin import syllables_of
-from archive.text.tokenise import Run, runs, segment, stem
+from archive.text.regional import query_forms
+from archive.text.tokenise import Run, Unit, runs, segment, stem, units, word_tokens
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
@@ -26,41 +28,79 @@ _TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>title):)?(?:"(?P<phrase>[^"]*)"?|(
 
 
 @dataclass(frozen=True)
+class Contiguous:
+    """A run with Han characters in it, which matches only as a whole: its units in a row, in the
+    query's own form or in one of its regional forms (archive.text.regional)."""
+
+    forms: tuple[tuple[str, ...], ...]  # the units of each form, the query's own first
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.forms[0]
+
+
+Part = Contiguous | tuple[str, ...]  # a contiguous run, or a stretch of adjacent words (stems)
+
+
+@dataclass(frozen=True)
 class Term:
-    """One thing to look for: a word, a run of Chinese characters, or a phrase."""
+    """One thing to look for: a word, a run typed without spaces, or a phrase."""
 
     raw: str
     runs: tuple[Run, ...]
-    field: str = ""  # "" for the body, "title" for title:
+    field: str = ""  # "" for the body, "title" for title:, "pinyin" for a pinyin reading
+    # For each run, its regional forms (紐西蘭 → 新西兰), as normalised text; () for none.
+    regional: tuple[tuple[str, ...], ...] = ()
 
     @property
     def normalised(self) -> str:
         return " ".join(run.text for run in self.runs)
 
-    def parts(self) -> list[str | tuple[str, ...]]:
-        """What must all occur: each Chinese run (a str), each stretch of adjacent words (a tuple of stems)."""
-        found: list[str | tuple[str, ...]] = []
-        for run in self.runs:
-            if run.kind == "cjk":
-                found.append(run.text)
+    def parts(self) -> list[Part]:
+        """What must all occur: each run with Han characters (contiguously), each stretch of
+        adjacent other words (as a phrase of stems)."""
+        found: list[Part] = []
+        regional = self.regional or ((),) * len(self.runs)
+        for run, forms in zip(self.runs, regional, strict=True):
+            if run.has_cjk:
+                found.append(Contiguous(forms=(run.unit_texts, *(_units_of(form) for form in forms))))
             elif found and isinstance(found[-1], tuple):
                 found[-1] = (*found[-1], stem(run.text))
             else:
                 found.append((stem(run.text),))
         return found
 
+    @property
+    def regional_forms(self) -> list[str]:
+        return [form for forms in self.regional for form in forms]
+
+
+def _units_of(form: str) -> tuple[str, ...]:
+    return tuple(unit.text for unit in units(form))
+
 
 def make_term(text: str, *, field: str = "") -> Term | None:
     """A term for the text, analysed as a query's would be (None when it has nothing to find)."""
-    term_runs = tuple(runs(normalise(text)))
-    return Term(raw=text, runs=term_runs, field=field) if term_runs else None
+    normalised = normalise_with_offsets(text)
+    term_runs = tuple(runs(normalised.text))
+    if not term_runs:
+        return None
+    regional = []
+    for run in term_runs:
+        forms: tuple[str, ...] = ()
+        if run.has_cjk:
+            start, end = normalised.original_span(run.start, run.end)
+            # A regional form that is not one run of its own (never seen) cannot be matched as one.
+            forms = tuple(form for form in query_forms(text[start:end]) if len(runs(form)) == 1)
+        regional.append(forms)
+    return Term(raw=text, runs=term_runs, field=field, regional=tuple(regional))
 
 
 def pinyin_term(syllables: list[str], *, raw: str) -> Term:
     """A phrase of toneless syllables on the pinyin field."""
     at, parts = 0, []
     for syllable in syllables:
-        parts.append(Run(kind="word", text=syllable, start=at, end=at + len(syllable)))
+        parts.append(Run(units=(Unit(text=syllable, start=at, end=at + len(syllable), is_cjk=False),)))
         at += len(syllable) + 1
     return Term(raw=raw, runs=tuple(parts), field="pinyin")
 
@@ -130,9 +170,15 @@ class ParsedQuery:
                 "".join(syllables_of(word))
                 for term in self.positive_terms
                 for run in term.runs
-                if run.kind == "cjk"
-                for word in segment(run.text)
+                for han in run.han_stretches()
+                for word in segment(han)
             ),
+            # Taiwan and Hong Kong phrasing also searched in its mainland form (資訊: 信息).
+            "regional": [
+                {"term": term.normalised, "forms": term.regional_forms}
+                for term in self.positive_terms
+                if term.regional_forms
+            ],
             "excluded": [term.normalised for term in self.excluded],
             "pinyin": [],
             "expansions": [],
@@ -141,10 +187,7 @@ class ParsedQuery:
 
 def term_tokens(term: Term) -> list[str]:
     """How a term is segmented: jieba's words for Chinese, stems for other words."""
-    tokens: list[str] = []
-    for run in term.runs:
-        tokens.extend(segment(run.text) if run.kind == "cjk" else [stem(run.text)])
-    return tokens
+    return [token for run in term.runs for token in word_tokens(run)]
 
 
 def parse(raw: str) -> ParsedQuery:
@@ -164,10 +207,10 @@ def parse(raw: str) -> ParsedQuery:
         if match.group("word") == "OR" and not match.group("neg") and not match.group("field"):
             pending_or = bool(parsed.groups)
             continue
-        term_runs = tuple(runs(normalise(body)))
-        if not term_runs:
+        term = make_term(body, field=match.group("field") or "")
+        if term is None:
             continue  # punctuation only
-        term = Term(raw=match.group(), runs=term_runs, field=match.group("field") or "")
+        term = dataclasses.replace(term, raw=match.group())
         if match.group("neg"):
             parsed.excluded.append(term)
         elif pending_or:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from archive.filters import DATE_UNKNOWN, Filters
 from archive.models import Article, Language, Paragraph, Source
 from archive.search import cedict, crosslang, indexer, recovery
-from archive.search.highlight import original_spans, snippet
+from archive.search.highlight import highlight, snippet
 from archive.search.matching import ParagraphMatch, ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
-from archive.search.ranked import Ranked, SearchFilters
+from archive.search.ranked import Ranked
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -55,6 +56,7 @@ class ArticleHit:
     paragraphs: list[ParagraphHit]
     paragraphs_matched: int
     pinyin_words: list[str] = field(default_factory=list)  # Chinese matched by pinyin terms
+    title: SafeString = field(default_factory=SafeString)  # the title, escaped, its matches in <mark>
 
 
 @dataclass
@@ -84,6 +86,7 @@ class SearchPage:
                 {
                     "id": hit.article.pk,
                     "title": hit.article.title,
+                    "title_highlighted": str(hit.title),
                     "url": hit.article.get_absolute_url(),
                     "source_file": hit.article.source_file,
                     "language": hit.article.language,
@@ -94,6 +97,10 @@ class SearchPage:
                 }
                 for hit in self.results
             ],
+            "facets": {
+                name: [{"value": value, "label": str(label), "count": n} for value, label, n in values]
+                for name, values in self.facets.items()
+            },
             "explain": self.explain,
             "error": self.error,
         }
@@ -107,9 +114,11 @@ def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
     return {
         "language": [(code, str(labels.get(code, code)), n) for code, n in facets["language"].most_common()],
         "source": [(pk, source_names.get(pk, ""), n) for pk, n in facets["source"].most_common() if pk in source_names],
+        # Newest month first; "date unknown" (no year, or no month) last, selectable like a month.
         "month": sorted(
-            ((month, month, n) for month, n in facets["month"].items() if month != "unknown"), reverse=True
-        ),
+            ((month, month, n) for month, n in facets["month"].items() if month != DATE_UNKNOWN), reverse=True
+        )
+        + [(DATE_UNKNOWN, DATE_UNKNOWN, facets["month"][DATE_UNKNOWN])] * (DATE_UNKNOWN in facets["month"]),
     }
 
 
@@ -122,45 +131,44 @@ def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPH
     for paragraph in paragraphs:
         if paragraph.is_boilerplate:
             continue
-        text, match = _matched(paragraph, parsed)
+        match = _matched(paragraph, parsed)
         if match:
-            found.append((paragraph, text, match))
-    found.sort(key=lambda item: (-item[2].real_words, -item[2].terms_matched, item[0].position))
-    matches = {paragraph.pk: (text, match) for paragraph, text, match in found}
+            found.append((paragraph, match))
+    found.sort(key=lambda item: (-item[1].real_words, -item[1].terms_matched, item[0].position))
+    matches = {paragraph.pk: match for paragraph, match in found}
     hits: list[ParagraphHit] = []
     in_pairs_shown: set[int] = set()
-    for paragraph, text, match in found:
+    for paragraph, match in found:
         if paragraph.pk in in_pairs_shown:
             continue
         if len(hits) == shown:
             break
-        hit = ParagraphHit(paragraph=paragraph, snippet=_highlighted(paragraph, text, match))
+        hit = ParagraphHit(paragraph=paragraph, snippet=_highlighted(paragraph, match))
         aligned = partner.get(paragraph.pk)
         if aligned is not None:
             # Matched above, unless it holds no match or is furniture (which the loop skips).
-            aligned_text, aligned_match = matches.get(aligned.pk) or (
-                _matched(aligned, parsed) if aligned.is_boilerplate else (None, None)
-            )
+            aligned_match = matches.get(aligned.pk) or (_matched(aligned, parsed) if aligned.is_boilerplate else None)
             hit.aligned = aligned
-            hit.aligned_snippet = _highlighted(aligned, aligned_text, aligned_match)
+            hit.aligned_snippet = _highlighted(aligned, aligned_match)
             in_pairs_shown.add(aligned.pk)
         hits.append(hit)
-    pinyin_words = list(dict.fromkeys(word for _, _, match in found for word in match.pinyin_words))
+    pinyin_words = list(dict.fromkeys(word for _, match in found for word in match.pinyin_words))
     # "N more in this article" counts paragraphs not on the page, a pair once.
     paragraphs_matched = len(found) - len(matches.keys() & in_pairs_shown)
+    title = match_paragraph(parsed, ParagraphText(article.title, language=article.title_language), is_title=True)
     return ArticleHit(
-        article=article, paragraphs=hits, paragraphs_matched=paragraphs_matched, pinyin_words=pinyin_words
-    )
+        article=article, paragraphs=hits, paragraphs_matched=paragraphs_matched, pinyin_words=pinyin_words,
+        title=highlight(article.title, title.spans if title else []),
+    )  # fmt: skip
 
 
-def _matched(paragraph: Paragraph, parsed: ParsedQuery) -> tuple[ParagraphText, ParagraphMatch | None]:
-    text = ParagraphText(paragraph.text)
-    return text, match_paragraph(parsed, text)
+def _matched(paragraph: Paragraph, parsed: ParsedQuery) -> ParagraphMatch | None:
+    return match_paragraph(parsed, ParagraphText(paragraph.text, language=paragraph.language))
 
 
-def _highlighted(paragraph: Paragraph, text: ParagraphText | None, match: ParagraphMatch | None) -> SafeString:
+def _highlighted(paragraph: Paragraph, match: ParagraphMatch | None) -> SafeString:
     """The paragraph's snippet, its matches (if any) in <mark>."""
-    return snippet(paragraph.text, original_spans(text.offsets, match.spans) if match else [])
+    return snippet(paragraph.text, match.spans if match else [])
 
 
 def _aligned_partners(paragraphs: list[Paragraph]) -> dict[int, Paragraph]:
@@ -180,7 +188,7 @@ def search_articles(
     query: str,
     page: int = 1,
     per_page: int = 10,
-    filters: dict | None = None,
+    filters: Filters | None = None,
     expand: bool = False,
     pinyin: bool = False,
     drop: list[str] | tuple[str, ...] = (),
@@ -207,7 +215,7 @@ def search_articles(
             query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page, explain=explain,
             facets=_facet_lists({}), error=parsed.notice,
         )  # fmt: skip
-    search_filters = SearchFilters.from_mapping(filters)
+    search_filters = filters or Filters()
     window = {"start": (page - 1) * per_page, "stop": page * per_page}
     try:
         ranked = _ranked(parsed, search_filters, **window)
@@ -243,13 +251,13 @@ def search_articles(
     )
 
 
-def _ranked(parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
+def _ranked(parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
     return recovery.with_recovery(lambda: indexer.engine().ranked(parsed, filters, start=start, stop=stop))
 
 
-def matching_article_ids(*, query: str, filters: dict | None = None) -> list[int]:
+def matching_article_ids(*, query: str, filters: Filters | None = None) -> list[int]:
     """Every article matching a search (no expansion), best first: what exports list."""
     parsed = parse(query)
     if parsed.is_empty:
         return []
-    return _ranked(parsed, SearchFilters.from_mapping(filters)).pks
+    return _ranked(parsed, filters or Filters()).pks

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 from whoosh import index as whoosh_index
 
+from archive.filters import Filters
 from archive.search.backend import ArchiveWhooshBackend
 from archive.search.engine import (
     Hits,
@@ -27,7 +28,7 @@ from archive.search.engine import (
     union,
 )
 from archive.search.query import ParsedQuery
-from archive.search.ranked import CORRUPT, MISSING, OK, Ranked, SearchFilters, date_sort
+from archive.search.ranked import CORRUPT, MISSING, OK, Ranked
 
 
 class WhooshEngine:
@@ -64,14 +65,14 @@ class WhooshEngine:
         with whoosh_index.open_dir(self.location).searcher() as searcher:
             return searcher.doc_count()
 
-    def ranked(self, parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
+    def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
         snapshot = self.snapshot()
         ids, facets = _ranked_ids(snapshot, parsed, filters)
         pks = snapshot.columns["article_pk"][ids[start:stop]]
         return Ranked(pks=[int(pk) for pk in pks], count=len(ids), facets=facets)
 
 
-def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> tuple[np.ndarray, dict]:
+def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, dict]:
     """Document numbers of every match, best first, and the facet counts of the matches."""
     groups = _with_alternatives(
         snapshot, [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups], parsed
@@ -100,20 +101,21 @@ def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: SearchFilters)
     return ids[order], facets
 
 
-def _filtered(snapshot: Snapshot, hits: Hits, filters: SearchFilters) -> Hits:
+def _filtered(snapshot: Snapshot, hits: Hits, filters: Filters) -> Hits:
     columns, ids = snapshot.columns, hits.ids
     keep = np.ones(len(ids), dtype=bool)
     if filters.language:
         keep &= columns["language"][ids] == filters.language
-    if filters.source_pk:
-        keep &= columns["source_pk"][ids] == filters.source_pk
+    if filters.source:
+        keep &= columns["source_pk"][ids] == filters.source
     if filters.month:
         keep &= columns["month"][ids] == filters.month
-    published = columns["published_sort"][ids]
-    if filters.date_from:
-        keep &= published >= date_sort(filters.date_from)
-    if filters.date_to:
-        keep &= (published > 0) & (published <= date_sort(filters.date_to))
+    low, high = filters.date_range
+    if low or high:
+        published_on = columns["published_on"][ids]  # 0 unless the date is complete
+        keep &= (published_on > 0) & (published_on >= low)
+        if high:
+            keep &= published_on <= high
     return Hits(ids[keep], hits.scores[keep])
 
 

@@ -14,18 +14,18 @@ import opencc
 
 
 @cache
-def _converter(config: str) -> opencc.OpenCC:
+def converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
     """Traditional → simplified with OpenCC's phrase-aware t2s."""
-    return _converter("t2s").convert(text)
+    return converter("t2s").convert(text)
 
 
 def to_traditional(text: str) -> str:
     """Simplified → traditional with OpenCC's phrase-aware s2t."""
-    return _converter("s2t").convert(text)
+    return converter("s2t").convert(text)
 
 
 class _CharFold(dict):
@@ -40,7 +40,7 @@ class _CharFold(dict):
 _FOLD = _CharFold()
 
 
-def _t2s_same_length(text: str) -> str:
+def t2s_same_length(text: str) -> str:
     """t2s that never changes the length, so offsets stay valid.
 
     OpenCC converts phrase by phrase; in the rare case a phrase changes length,
@@ -57,29 +57,41 @@ def _t2s_same_length(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The search form of a text: NFKC, lower case, simplified script."""
-    return _t2s_same_length(text.translate(_FOLD))
+    """The search form of a text: NFKC, lower case, simplified script (character by character, so
+    that each character of the result stands for one of the folded text)."""
+    return t2s_same_length(fold(text))
+
+
+def fold(text: str) -> str:
+    """NFKC and lower case, character by character (before any change of script)."""
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
 class Normalised:
-    """A normalised text and, for each of its characters, the index of the original one."""
+    """A search form of a text and, for each of its characters, the span of the original text it
+    came from (one character, or a whole phrase where a regional form changed the length)."""
 
     text: str
-    origin: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of the original text that produced normalised[start:end]."""
-        first = self.origin[start]
-        last = self.origin[end - 1]
-        return first, last + 1
+        """The span of the original text that produced text[start:end]."""
+        return self.starts[start], self.ends[end - 1]
 
 
-def normalise_with_offsets(text: str) -> Normalised:
+def folded_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """fold(text), and for each of its characters the index of the original one."""
     folded_chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
         folded = _FOLD[ord(char)]
         folded_chars.append(folded)
         origin.extend([index] * len(folded))
-    return Normalised(text=_t2s_same_length("".join(folded_chars)), origin=tuple(origin))
+    return "".join(folded_chars), tuple(origin)
+
+
+def normalise_with_offsets(text: str) -> Normalised:
+    folded, origin = folded_with_offsets(text)
+    return Normalised(text=t2s_same_length(folded), starts=origin, ends=tuple(index + 1 for index in origin))

@@ -1,48 +1,115 @@
-"""Segmentation of normalised text into search tokens.
+"""Segmentation of normalised text into search units, runs and tokens.
 
-Three token streams are made from the same normalised text (see DESIGN.md §4):
-- words: jieba's words for Chinese runs, Snowball (Porter2) stems for other words;
-- chars: for each run of Chinese characters, its bigrams and its last character,
-  so that any substring of two or more characters is a phrase of bigrams and any
-  single character is a prefix of some token;
-- grams: the trigrams and 4-grams of each run, so that the commonest queries
-  (words of 2–4 characters) are one term each, found without reading positions.
+A *unit* is one Han character, or one word of another script (letters and digits together; a
+dotted number such as 2.5 or 2020.03.04 is one word). A *run* is a stretch of units typed with
+nothing between them: 华强北, covid, 1月27日, 确诊21例, 福田cbd. Spaces and punctuation end a run.
+
+Three token streams are made from the same runs (docs/architecture.md, "Search"):
+- words: jieba's words for each stretch of Han characters, Snowball (Porter2) stems for other words;
+- chars: for each run with Han characters in it, the pairs of adjacent units and its last unit, so
+  that any contiguous stretch of two or more units is a phrase of pairs, and any single character
+  is a prefix of some token; a number is one unit, so `21例` is never found inside `121例`;
+- grams: the 3- and 4-unit grams of those runs, so that the commonest queries (2–4 characters,
+  or a date such as 1月27日) are one term each, found without reading positions.
 Token positions count tokens, never characters.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal
+from functools import cached_property, lru_cache
 
 import rjieba
 import snowballstemmer
 
 # Han ideographs (URO, extensions A–F, compatibility) and the ideographic zero.
 CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
-_RUN = re.compile(f"(?P<cjk>[{CJK_CLASS}]+)|(?P<word>[^\\W_{CJK_CLASS}]+)")
+_UNIT = re.compile(f"(?P<cjk>[{CJK_CLASS}])|(?P<word>(?:\\d+\\.(?=\\d))*[^\\W_{CJK_CLASS}]+)")
 
+_HAN = re.compile(f"[{CJK_CLASS}]")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True)
-class Run:
-    """A stretch of normalised text: Chinese characters, or one word of another script."""
-
-    kind: Literal["cjk", "word"]
+class Unit:
     text: str
     start: int
     end: int
+    is_cjk: bool
+
+
+@dataclass(frozen=True)
+class Run:
+    """Units with nothing between them, as typed: Han characters, and digits or latin letters
+    touching them."""
+
+    units: tuple[Unit, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(unit.text for unit in self.units)
+
+    @property
+    def start(self) -> int:
+        return self.units[0].start
+
+    @property
+    def end(self) -> int:
+        return self.units[-1].end
+
+    @cached_property
+    def has_cjk(self) -> bool:
+        return any(unit.is_cjk for unit in self.units)
+
+    @property
+    def unit_texts(self) -> tuple[str, ...]:
+        return tuple(unit.text for unit in self.units)
+
+    def han_stretches(self) -> list[str]:
+        """The run's stretches of Han characters (what jieba segments)."""
+        return han_stretches(self.unit_texts)
+
+
+def is_han(unit_text: str) -> bool:
+    """True for a unit that is a Han character."""
+    return bool(_HAN.fullmatch(unit_text))
+
+
+def han_stretches(unit_texts: Sequence[str]) -> list[str]:
+    """The stretches of Han characters among a run's units, in order."""
+    stretches: list[str] = []
+    current = ""
+    for text in unit_texts:
+        if is_han(text):
+            current += text
+        elif current:
+            stretches.append(current)
+            current = ""
+    if current:
+        stretches.append(current)
+    return stretches
+
+
+def units(text: str) -> list[Unit]:
+    return [
+        Unit(text=match.group(), start=match.start(), end=match.end(), is_cjk=match.lastgroup == "cjk")
+        for match in _UNIT.finditer(text)
+    ]
 
 
 def runs(text: str) -> list[Run]:
-    """Chinese runs and single words, in order; punctuation and spaces separate them."""
-    found = []
-    for match in _RUN.finditer(text):
-        kind = "cjk" if match.lastgroup == "cjk" else "word"
-        found.append(Run(kind=kind, text=match.group(), start=match.start(), end=match.end()))
+    """The runs of a normalised text, in order."""
+    found: list[Run] = []
+    current: list[Unit] = []
+    for unit in units(text):
+        if current and unit.start != current[-1].end:
+            found.append(Run(tuple(current)))
+            current = []
+        current.append(unit)
+    if current:
+        found.append(Run(tuple(current)))
     return found
 
 
@@ -52,18 +119,35 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def segment(cjk_run: str) -> tuple[str, ...]:
-    """jieba's words for a run of Chinese characters (rjieba, the Rust port)."""
-    return tuple(rjieba.cut(cjk_run))
+def segment(han: str) -> tuple[str, ...]:
+    """jieba's words for a stretch of Han characters (rjieba, the Rust port)."""
+    return tuple(rjieba.cut(han))
 
 
-def char_grams(cjk_run: str) -> list[str]:
-    """Bigrams of a Chinese run, then its last character on its own."""
-    grams = [cjk_run[i : i + 2] for i in range(len(cjk_run) - 1)]
-    grams.append(cjk_run[-1])
+def word_tokens(run: Run) -> list[str]:
+    """The words field's tokens of a run: jieba's words of its Han stretches, stems of its other words."""
+    tokens: list[str] = []
+    han = ""
+    for unit in run.units:
+        if unit.is_cjk:
+            han += unit.text
+            continue
+        if han:
+            tokens.extend(segment(han))
+            han = ""
+        tokens.append(stem(unit.text))
+    if han:
+        tokens.extend(segment(han))
+    return tokens
+
+
+def char_grams(unit_texts: Sequence[str]) -> list[str]:
+    """Pairs of adjacent units of a run, then its last unit on its own."""
+    grams = [unit_texts[i] + unit_texts[i + 1] for i in range(len(unit_texts) - 1)]
+    grams.append(unit_texts[-1])
     return grams
 
 
-def long_grams(cjk_run: str) -> list[str]:
-    """Trigrams and 4-grams of a Chinese run: a run of 3 or 4 characters is then one term."""
-    return [cjk_run[i : i + size] for size in (3, 4) for i in range(len(cjk_run) - size + 1)]
+def long_grams(unit_texts: Sequence[str]) -> list[str]:
+    """The 3- and 4-unit grams of a run: a run of 3 or 4 units is then one term."""
+    return ["".join(unit_texts[i : i + size]) for size in (3, 4) for i in range(len(unit_texts) - size + 1)]

@@ -113,6 +113,10 @@ class ReferenceCluster:
             target.docs[identifier] = action["_source"]
         return failures
 
+    def index_format(self, *, index: str) -> int | None:
+        self.calls.append(("index_format", {"index": index}))
+        return self._targets(index)[0].body["mappings"].get("_meta", {}).get("format")
+
     def count(self, *, index: str) -> int:
         self.calls.append(("count", {"index": index}))
         return sum(len(target.visible) for target in self._targets(index))

@@ -60,4 +60,13 @@ SEED_QUERY_TABLE = [
     ("蛰伏", {"003"}),
     ("Bao'an", {"001"}),
     ("COVID-19", {"000"}),  # 001 has it only in its site header, which is furniture
+    # Runs typed without spaces match contiguously; a number matches only a whole number.
+    ("3月15日", {"004"}),
+    ("3月19日", {"000"}),
+    ("2月11日", {"003"}),
+    ("47万", {"002"}),
+    ("7万", set()),
+    ("2.5亿元", {"000"}),
+    ("3075家", {"002"}),
+    ("075家", set()),
 ]
