@@ -105,9 +105,9 @@ def test_script_and_markup_in_a_query_are_escaped_in_snippets(seeded):
 
 
 def test_over_long_query_is_cut_with_a_message(seeded):
-    page = search_articles(query="口罩 " + "x" * 10_000)
+    page = search_articles(query="口罩 " * 4_000)
     assert "cut" in page.error
-    assert page.count == 0 or page.results
+    assert {hit.article.source_file[:3] for hit in page.results} == {"002", "003"}
 
 
 def test_a_real_word_ranks_above_the_same_characters_across_words(ranking_corpus):
@@ -116,7 +116,9 @@ def test_a_real_word_ranks_above_the_same_characters_across_words(ranking_corpus
 
 
 def test_a_title_match_ranks_above_a_body_only_match(ranking_corpus):
-    assert found_files("口罩")[0] == "title_mask"
+    # title_only.html has 口罩 only in its <title>, body_mask.txt four times in its text: by BM25
+    # alone body_mask would come before title_only.
+    assert found_files("口罩")[:3] == ["title_mask", "title_only", "body_mask"]
 
 
 def test_a_phrase_needs_its_words_together_and_in_order(ranking_corpus):

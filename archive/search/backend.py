@@ -33,6 +33,11 @@ GRAM_FIELDS = ("grams", "title_grams")  # frequencies only: never used in phrase
 KEYWORD_FIELDS = ("language", "month")
 
 
+def real_word_fields(field: str) -> tuple[str, ...]:
+    """The word fields where a term of this field ("" or "title") counts as a real word."""
+    return ("title_words",) if field == "title" else ("text", "title_words")
+
+
 def term_fields(field: str) -> tuple[str, str, str]:
     """The words, chars and grams fields a query term of this field ("" or "title") looks in."""
     if field == "title":

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from archive.filters import Filters
 from archive.search.analysis import INDEX_FORMAT, PARAGRAPH_BREAK
-from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS, term_fields
+from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS, real_word_fields, term_fields
 from archive.search.es_mapping import index_mapping
 from archive.search.query import Contiguous, ParsedQuery, Term
 from archive.search.ranked import CORRUPT, MISSING, OK, Ranked
@@ -188,23 +188,18 @@ def _tiers(parsed: ParsedQuery, *, bm25_bound: float) -> list[dict]:
     real_word_boost = title_boost * (len(parsed.ranked_terms) + 1)
     clauses = []
     for term in parsed.ranked_terms:
-        words_field, _, _ = term_fields(term.field)
         contiguous = [part for part in term.parts() if isinstance(part, Contiguous)]
-        if contiguous:  # engine.real_word_hits: each run's jieba words (in any of its forms), positions unchecked
-            real_words = _all(
-                [
-                    _any(
-                        [
-                            _all([_term(words_field, word) for han in han_stretches(form) for word in segment(han)])
-                            for form in part.forms
-                        ]
-                    )
-                    for part in contiguous
-                ]
-            )
+        if contiguous:  # engine.real_word_hits: each run's jieba words (any form, body or title), positions unchecked
+            real_words = _all([_real_words(part, real_word_fields(term.field)) for part in contiguous])
             clauses.append({"constant_score": {"filter": real_words, "boost": real_word_boost}})
         clauses.append({"constant_score": {"filter": term_clause(term, field="title"), "boost": title_boost}})
     return clauses
+
+
+def _real_words(part: Contiguous, fields: tuple[str, ...]) -> dict:
+    """Documents holding the run's jieba words, all in one of the fields, in one of its forms."""
+    words = [[word for han in han_stretches(form) for word in segment(han)] for form in part.forms]
+    return _any([_all([_term(field, word) for word in form_words]) for field in fields for form_words in words])
 
 
 def build_query(parsed: ParsedQuery, filters: Filters) -> dict:

@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, term_fields
+from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
 from archive.search.query import Contiguous, Part, Term
 from archive.text.tokenise import char_grams, han_stretches, segment
 
@@ -276,15 +276,23 @@ def matching_hits(snapshot: Snapshot, term: Term) -> Hits:
 
 
 def real_word_hits(snapshot: Snapshot, term: Term) -> np.ndarray:
-    """Documents holding each Chinese run of the term as jieba's words (for ranking).
+    """Documents holding each Han run of the term as jieba's words, in the body or the title (for
+    ranking: a title that says the word holds it as much as a paragraph does).
 
-    A run cut into several words counts when the document holds each of them:
+    A run cut into several words counts when the document holds each of them in the same field:
     positions are not checked here, this only orders results that already match.
     """
-    words_field, _, _ = term_fields(term.field)
     found = []
     for part in term.parts():
         if isinstance(part, Contiguous):
             forms = [[word for han in han_stretches(form) for word in segment(han)] for form in part.forms]
-            found.append(union([intersect([snapshot.term(words_field, word) for word in words]) for words in forms]))
+            found.append(
+                union(
+                    [
+                        intersect([snapshot.term(field, word) for word in words])
+                        for field in real_word_fields(term.field)
+                        for words in forms
+                    ]
+                )
+            )
     return intersect(found).ids if found else _EMPTY_IDS
