@@ -9,6 +9,7 @@ the paragraphs shown.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,7 +17,7 @@ from archive.search.query import Contiguous, ParsedQuery, Term
 from archive.text.normalise import Normalised, normalise, normalise_with_offsets
 from archive.text.pinyin import syllables_of
 from archive.text.regional import TRADITIONAL, document_views
-from archive.text.tokenise import Run, han_stretches, is_han, runs, segment, stem, units
+from archive.text.tokenise import Run, han_stretches, is_han, runs, segment, stem
 
 Span = tuple[int, int]
 
@@ -45,9 +46,21 @@ class View:
         return runs(self.text)
 
     @cached_property
-    def _unit_edges(self) -> tuple[frozenset[int], frozenset[int]]:
-        found = units(self.text)
-        return frozenset(unit.start for unit in found), frozenset(unit.end for unit in found)
+    def _run_starts(self) -> list[int]:
+        return [run.start for run in self.runs]
+
+    def _is_unit_edge(self, at: int) -> bool:
+        """True when a unit starts or ends at `at` (not inside a number or word)."""
+        index = bisect_right(self._run_starts, at) - 1
+        if index < 0 or at >= self.runs[index].end:
+            return True
+        run = self.runs[index]
+        edge = run.start
+        for unit_text in run.unit_texts:
+            if edge >= at:
+                break
+            edge += len(unit_text)
+        return edge == at
 
     def find_units(self, unit_texts: tuple[str, ...]) -> list[Span]:
         """Where these units occur in a row: a number or word only as a whole one (21例 is not in 121例)."""
@@ -57,8 +70,7 @@ class View:
         check_end = not is_han(unit_texts[-1])
         while start != -1:
             end = start + len(needle)
-            starts, ends = self._unit_edges if (check_start or check_end) else ((), ())
-            if (not check_start or start in starts) and (not check_end or end in ends):
+            if (not check_start or self._is_unit_edge(start)) and (not check_end or self._is_unit_edge(end)):
                 spans.append((start, end))
             start = self.text.find(needle, start + 1)
         return spans
@@ -67,11 +79,17 @@ class View:
     def _words(self) -> list[tuple[str | None, int, int]]:
         words: list[tuple[str | None, int, int]] = []
         for run in self.runs:
-            for unit in run.units:
-                if not unit.is_cjk:
-                    words.append((stem(unit.text), unit.start, unit.end))
+            if run.all_han:
+                if not words or words[-1][0] is not _HAN_GAP:
+                    words.append((_HAN_GAP, run.start, run.end))
+                continue
+            at = run.start
+            for unit_text in run.unit_texts:
+                if not is_han(unit_text):
+                    words.append((stem(unit_text), at, at + len(unit_text)))
                 elif not words or words[-1][0] is not _HAN_GAP:
-                    words.append((_HAN_GAP, unit.start, unit.end))
+                    words.append((_HAN_GAP, at, at + 1))
+                at += len(unit_text)
         return words
 
     def find_words(self, stems: list[str]) -> list[Span]:
@@ -89,14 +107,18 @@ class View:
         pinyin field holds it."""
         found = []
         for run in self.runs:
-            han, at = "", 0
-            for unit in (*run.units, None):
-                if unit is not None and unit.is_cjk:
-                    at = unit.start if not han else at
-                    han += unit.text
+            if run.all_han:
+                found.append(_syllables(run.text, run.start))
+                continue
+            han, at, start = "", run.start, run.start
+            for unit_text in (*run.unit_texts, ""):
+                if is_han(unit_text):
+                    start = at if not han else start
+                    han += unit_text
                 elif han:
-                    found.append(_syllables(han, at))
+                    found.append(_syllables(han, start))
                     han = ""
+                at += len(unit_text)
         return found
 
     def find_pinyin(self, syllables: list[str]) -> list[Span]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext
 
 from archive.text.normalise import normalise_with_offsets
 from archive.text.pinyin import syllables_of
 from archive.text.regional import query_forms
-from archive.text.tokenise import Run, Unit, runs, segment, stem, units, word_tokens
+from archive.text.tokenise import Run, runs, segment, stem, word_tokens
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
@@ -59,6 +60,10 @@ class Term:
     def parts(self) -> list[Part]:
         """What must all occur: each run with Han characters (contiguously), each stretch of
         adjacent other words (as a phrase of stems)."""
+        return self._parts
+
+    @cached_property
+    def _parts(self) -> list[Part]:
         found: list[Part] = []
         regional = self.regional or ((),) * len(self.runs)
         for run, forms in zip(self.runs, regional, strict=True):
@@ -76,7 +81,7 @@ class Term:
 
 
 def _units_of(form: str) -> tuple[str, ...]:
-    return tuple(unit.text for unit in units(form))
+    return tuple(unit_text for run in runs(form) for unit_text in run.unit_texts)
 
 
 def make_term(text: str, *, field: str = "") -> Term | None:
@@ -100,7 +105,7 @@ def pinyin_term(syllables: list[str], *, raw: str) -> Term:
     """A phrase of toneless syllables on the pinyin field."""
     at, parts = 0, []
     for syllable in syllables:
-        parts.append(Run(units=(Unit(text=syllable, start=at, end=at + len(syllable), is_cjk=False),)))
+        parts.append(Run(syllable, at))
         at += len(syllable) + 1
     return Term(raw=raw, runs=tuple(parts), field="pinyin")
 

@@ -7,6 +7,7 @@ the normalised copy can be highlighted in the original script.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -29,11 +30,18 @@ def to_traditional(text: str) -> str:
 
 
 class _CharFold(dict):
-    """str.translate table: each character to its NFKC, lower-cased form, computed once."""
+    """str.translate table: each character to its NFKC, lower-cased form, computed once; the
+    characters whose form is not one character are remembered (offsets must be mapped for them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
 
     def __missing__(self, codepoint: int) -> str:
         folded = unicodedata.normalize("NFKC", chr(codepoint)).lower()
         self[codepoint] = folded
+        if len(folded) != 1:
+            self.uneven.add(chr(codepoint))
         return folded
 
 
@@ -73,16 +81,19 @@ class Normalised:
     came from (one character, or a whole phrase where a regional form changed the length)."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced text[start:end]."""
         return self.starts[start], self.ends[end - 1]
 
 
-def folded_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+def folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """fold(text), and for each of its characters the index of the original one."""
+    folded = text.translate(_FOLD)
+    if not _FOLD.uneven.intersection(text):  # every character folds to one: offsets are unchanged
+        return folded, range(len(text))
     folded_chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -94,4 +105,5 @@ def folded_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
 
 def normalise_with_offsets(text: str) -> Normalised:
     folded, origin = folded_with_offsets(text)
-    return Normalised(text=t2s_same_length(folded), starts=origin, ends=tuple(index + 1 for index in origin))
+    ends = range(1, len(origin) + 1) if isinstance(origin, range) else tuple(index + 1 for index in origin)
+    return Normalised(text=t2s_same_length(folded), starts=origin, ends=ends)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from archive.text.normalise import Normalised, converter, fold, folded_with_offsets, t2s_same_length
+from archive.text.normalise import Normalised, converter, fold, normalise_with_offsets, t2s_same_length
 
 # (phrase-level simplification, the conversion that leaves text in that phrasing as it is)
 REGIONS = (("tw2sp", "s2twp"), ("hk2s", "s2hk"))
@@ -69,7 +69,7 @@ def aligned_form(primary: Normalised, form: str) -> Normalised:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             starts.extend(primary.starts[i1:i2])
-            ends.extend(primary.ends[i1:i2])
+            ends.extend(primary.ends[i1:i2])  # (slices of a range are ranges: extend takes both)
         elif j2 > j1:  # replace or insert: every new character stands for the replaced span
             at = min(i1, len(primary.starts) - 1)
             first = primary.starts[at]
@@ -84,6 +84,5 @@ def document_views(original: str, *, language: str, primary: Normalised | None =
     if language != TRADITIONAL:
         return []
     if primary is None:
-        folded, origin = folded_with_offsets(original)
-        primary = Normalised(text=t2s_same_length(folded), starts=origin, ends=tuple(i + 1 for i in origin))
+        primary = normalise_with_offsets(original)
     return [aligned_form(primary, form) for form in _phrase_forms(fold(original), primary.text)]

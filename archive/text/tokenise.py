@@ -19,16 +19,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import rjieba
 import snowballstemmer
 
 # Han ideographs (URO, extensions A–F, compatibility) and the ideographic zero.
 CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
-_UNIT = re.compile(f"(?P<cjk>[{CJK_CLASS}])|(?P<word>(?:\\d+\\.(?=\\d))*[^\\W_{CJK_CLASS}]+)")
-
+# A unit: one Han character, or a word of another script (2.5 and 2020.03.04 are one word).
+_UNIT_PATTERN = f"[{CJK_CLASS}]|(?:\\d+\\.(?=\\d))*[^\\W_{CJK_CLASS}]+"
+_UNIT = re.compile(_UNIT_PATTERN)
+_RUN = re.compile(f"(?:{_UNIT_PATTERN})+")
 _HAN = re.compile(f"[{CJK_CLASS}]")
+_ALL_HAN = re.compile(f"[{CJK_CLASS}]+")
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -40,41 +44,48 @@ class Unit:
     is_cjk: bool
 
 
-@dataclass(frozen=True)
 class Run:
     """Units with nothing between them, as typed: Han characters, and digits or latin letters
-    touching them."""
+    touching them. Made for every stretch of every text indexed, so kept light: the units' offsets
+    are worked out only when asked for."""
 
-    units: tuple[Unit, ...]
+    __slots__ = ("all_han", "end", "has_cjk", "start", "text", "unit_texts")
+
+    def __init__(self, text: str, start: int = 0) -> None:
+        self.text = text
+        self.start = start
+        self.end = start + len(text)
+        self.all_han = bool(_ALL_HAN.fullmatch(text))
+        if self.all_han:
+            self.unit_texts, self.has_cjk = tuple(text), True
+        else:
+            self.unit_texts, self.has_cjk = tuple(_UNIT.findall(text)), bool(_HAN.search(text))
+
+    def __repr__(self) -> str:
+        return f"Run({self.text!r}, {self.start})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Run) and (self.text, self.start) == (other.text, other.start)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.start))
 
     @property
-    def text(self) -> str:
-        return "".join(unit.text for unit in self.units)
-
-    @property
-    def start(self) -> int:
-        return self.units[0].start
-
-    @property
-    def end(self) -> int:
-        return self.units[-1].end
-
-    @cached_property
-    def has_cjk(self) -> bool:
-        return any(unit.is_cjk for unit in self.units)
-
-    @property
-    def unit_texts(self) -> tuple[str, ...]:
-        return tuple(unit.text for unit in self.units)
+    def units(self) -> list[Unit]:
+        at, found = self.start, []
+        for text in self.unit_texts:
+            found.append(Unit(text=text, start=at, end=at + len(text), is_cjk=is_han(text)))
+            at += len(text)
+        return found
 
     def han_stretches(self) -> list[str]:
         """The run's stretches of Han characters (what jieba segments)."""
-        return han_stretches(self.unit_texts)
+        return [self.text] if self.all_han else han_stretches(self.unit_texts)
 
 
 def is_han(unit_text: str) -> bool:
     """True for a unit that is a Han character."""
-    return bool(_HAN.fullmatch(unit_text))
+    return len(unit_text) == 1 and bool(_HAN.match(unit_text))
 
 
 def han_stretches(unit_texts: Sequence[str]) -> list[str]:
@@ -93,24 +104,12 @@ def han_stretches(unit_texts: Sequence[str]) -> list[str]:
 
 
 def units(text: str) -> list[Unit]:
-    return [
-        Unit(text=match.group(), start=match.start(), end=match.end(), is_cjk=match.lastgroup == "cjk")
-        for match in _UNIT.finditer(text)
-    ]
+    return [unit for run in runs(text) for unit in run.units]
 
 
 def runs(text: str) -> list[Run]:
     """The runs of a normalised text, in order."""
-    found: list[Run] = []
-    current: list[Unit] = []
-    for unit in units(text):
-        if current and unit.start != current[-1].end:
-            found.append(Run(tuple(current)))
-            current = []
-        current.append(unit)
-    if current:
-        found.append(Run(tuple(current)))
-    return found
+    return [Run(match.group(), match.start()) for match in _RUN.finditer(text)]
 
 
 @lru_cache(maxsize=65536)
@@ -126,16 +125,20 @@ def segment(han: str) -> tuple[str, ...]:
 
 def word_tokens(run: Run) -> list[str]:
     """The words field's tokens of a run: jieba's words of its Han stretches, stems of its other words."""
+    if run.all_han:
+        return list(segment(run.text))
+    if not run.has_cjk:  # one word
+        return [stem(run.text)]
     tokens: list[str] = []
     han = ""
-    for unit in run.units:
-        if unit.is_cjk:
-            han += unit.text
+    for text in run.unit_texts:
+        if is_han(text):
+            han += text
             continue
         if han:
             tokens.extend(segment(han))
             han = ""
-        tokens.append(stem(unit.text))
+        tokens.append(stem(text))
     if han:
         tokens.extend(segment(han))
     return tokens
