@@ -295,7 +295,7 @@ def summary(values_ms: list[float]) -> dict:
 def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[float]], dict[str, int]]:
     """Latency with the postings cache emptied before each query (cold: the figures reported and
     compared), and of the same query straight after (warm: `latency["warm"]`)."""
-    from archive.search import indexer
+    from archive.search import engine
     from archive.search.service import search_articles
 
     for query in queries:  # warm-up: jieba's dictionary, OpenCC, Whoosh's files, Django's connection
@@ -305,7 +305,7 @@ def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[flo
     counts: dict[str, int] = {}
     for _ in range(repeat):
         for query in queries:
-            indexer.snapshot().postings_cache.clear()
+            engine.forget_postings()
             started = time.perf_counter()
             page = search_articles(query=query)
             per_query[query].append((time.perf_counter() - started) * 1000)

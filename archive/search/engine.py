@@ -8,7 +8,10 @@ and the facets are computed over whole arrays. Positions are read only to check
 phrases, which the n-gram field makes rare (DESIGN.md §4).
 
 A Snapshot holds one open searcher and the per-document columns; it is reused
-until the index changes, so a query does not pay for opening the index.
+until the index changes, so a query does not pay for opening the index. What is
+read from a segment (its columns, and the decoded postings of the terms searched
+last) is kept per segment, which Whoosh never changes once written: after a commit
+that adds a small segment, only that segment is read anew.
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import Index
-from whoosh.util.numeric import byte_to_length
 
+from archive.search import whoosh_reading
 from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
 from archive.search.query import Contiguous, Part, Term
 from archive.text.tokenise import char_grams, han_stretches, segment
@@ -33,9 +36,8 @@ K1 = 1.2
 # A low B keeps length normalisation from sinking a long article that holds the word.
 B = 0.3
 LENGTH_FIELDS = ("text", "chars", "grams", "title_words", "title_chars", "title_grams", "pinyin")
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
-POSTINGS_CACHED = 256  # terms; the commonest hold ~10k postings, ~120 kB as arrays
+COLUMNS = (*NUMERIC_FIELDS, *KEYWORD_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -102,75 +104,148 @@ def snapshot_for(index: Index, *, path: str) -> Snapshot:
             current = Snapshot(index)
             current.key = key
             _snapshots[path] = current
+            _forget_segments(keep={segment.segid for snapshot in _snapshots.values() for segment in snapshot.segments})
         return current
 
 
+class Vocabulary:
+    """Small integer codes for the values of a keyword column (languages, months), shared by every
+    segment, so that a facet is a bincount and a filter an integer comparison."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.values: list[str] = []
+        self._lock = threading.Lock()
+
+    def encode(self, values: list[str]) -> np.ndarray:
+        with self._lock:
+            for value in values:
+                if value not in self.codes:
+                    self.codes[value] = len(self.values)
+                    self.values.append(value)
+            return np.fromiter((self.codes[value] for value in values), dtype=np.int32, count=len(values))
+
+    def code(self, value: str) -> int:
+        return self.codes.get(value, -1)
+
+
+VOCABULARY = Vocabulary()
+
+
+class SegmentData:
+    """What a search reads from one segment, read once: segments never change after they are
+    written (only their deletions do), so this survives every later commit of the index."""
+
+    def __init__(self, reader) -> None:
+        self.segid = whoosh_reading.segment_id(reader)
+        self.count = reader.doc_count_all()
+        self.columns: dict[str, np.ndarray] = {}
+        for name in NUMERIC_FIELDS:
+            self.columns[name] = np.asarray(whoosh_reading.column(reader, name), dtype=np.int64)
+        for name in KEYWORD_FIELDS:
+            self.columns[name] = VOCABULARY.encode(whoosh_reading.column(reader, name))
+        self.lengths: dict[str, np.ndarray] = {}
+        for name in LENGTH_FIELDS:
+            lengths = whoosh_reading.field_lengths(reader, name)
+            self.lengths[name] = lengths if lengths is not None else np.zeros(self.count, dtype=np.float32)
+
+
+_segments: dict[str, SegmentData] = {}
+_segments_lock = threading.Lock()
+# Decoded postings, per segment, term by term: (segment id, field, term) → (ids, weights).
+_postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_postings_bytes = 0
+_postings_lock = threading.Lock()
+
+
+def _segment_data(reader) -> SegmentData:
+    segid = whoosh_reading.segment_id(reader)
+    with _segments_lock:
+        found = _segments.get(segid)
+        if found is None:
+            found = _segments[segid] = SegmentData(reader)
+        return found
+
+
+def _forget_segments(*, keep: set[str]) -> None:
+    """Drop what was read from segments that no open snapshot uses (merged away, or another index)."""
+    global _postings_bytes
+    with _segments_lock:
+        for segid in [segid for segid in _segments if segid not in keep]:
+            del _segments[segid]
+    with _postings_lock:
+        for key in [key for key in _postings if key[0] not in keep]:
+            ids, weights = _postings.pop(key)
+            _postings_bytes -= ids.nbytes + weights.nbytes
+
+
+def forget_postings() -> None:
+    """Empty the decoded-postings cache (the benchmarks measure searches without it)."""
+    global _postings_bytes
+    with _postings_lock:
+        _postings.clear()
+        _postings_bytes = 0
+
+
+def _segment_postings(reader, segid: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    global _postings_bytes
+    key = (segid, fieldname, text)
+    with _postings_lock:
+        found = _postings.get(key)
+        if found is not None:
+            _postings.move_to_end(key)
+            return found
+    found = whoosh_reading.postings(reader, fieldname, text)
+    budget = getattr(settings, "ARCHIVE_POSTINGS_CACHE_MB", 128) * 1024 * 1024
+    with _postings_lock:
+        if key not in _postings:
+            _postings[key] = found
+            _postings_bytes += found[0].nbytes + found[1].nbytes
+        while _postings_bytes > budget and len(_postings) > 1:
+            ids, weights = _postings.popitem(last=False)[1]
+            _postings_bytes -= ids.nbytes + weights.nbytes
+    return found
+
+
 class Snapshot:
-    """One generation of the index: an open searcher, live documents, columns and field lengths."""
+    """One generation of the index: an open searcher, live documents, columns and field lengths,
+    assembled from its segments' data (read once per segment, not once per generation)."""
 
     def __init__(self, index: Index) -> None:
         self.searcher = index.searcher()
         self._lock = threading.Lock()  # Whoosh's file reads are not thread-safe
-        # Decoded postings of the terms used last (unpickling Whoosh's blocks is most of a
-        # query's cost); valid as long as this snapshot, which is one index generation.
-        self.postings_cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Leaves with no documents (an empty index's reader) have nothing to read.
         self.leaves = [(r, offset) for r, offset in self.searcher.reader().leaf_readers() if r.doc_count_all()]
+        with self._lock:
+            self.segments = [_segment_data(reader) for reader, _ in self.leaves]
         total = self.searcher.reader().doc_count_all()
         self.live = np.ones(total, dtype=bool)
-        self.columns: dict[str, np.ndarray] = {}
-        self.lengths: dict[str, np.ndarray] = {}
-        for name in (*NUMERIC_FIELDS, *KEYWORD_FIELDS):
-            self.columns[name] = np.zeros(total, dtype=object if name in KEYWORD_FIELDS else np.int64)
-        for name in LENGTH_FIELDS:
-            self.lengths[name] = np.zeros(total, dtype=np.float32)
         for reader, offset in self.leaves:
-            count = reader.doc_count_all()
-            span = slice(offset, offset + count)
-            if reader.has_deletions():
-                for docnum in reader.deleted_docs_set:
-                    self.live[offset + docnum] = False
-            for name in (*NUMERIC_FIELDS, *KEYWORD_FIELDS):
-                values = list(reader.column_reader(name))
-                if name in KEYWORD_FIELDS:
-                    values = [value.decode() if isinstance(value, bytes) else value for value in values]
-                self.columns[name][span] = values
-            for name in LENGTH_FIELDS:
-                lengths = reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-                if lengths is not None:
-                    self.lengths[name][span] = _BYTE_LENGTHS[np.frombuffer(bytes(list(lengths)), dtype=np.uint8)]
+            deleted = whoosh_reading.deleted(reader)
+            if deleted:
+                self.live[offset + np.asarray(deleted, dtype=np.int64)] = False
+        self.columns = {name: self._concatenated(lambda segment, n=name: segment.columns[n]) for name in COLUMNS}
+        self.lengths = {name: self._concatenated(lambda segment, n=name: segment.lengths[n]) for name in LENGTH_FIELDS}
         self.doc_count = int(self.live.sum())
         self.average_length = {
             name: float(self.lengths[name][self.live].mean()) if self.doc_count else 1.0 for name in LENGTH_FIELDS
         }
+
+    def _concatenated(self, part) -> np.ndarray:
+        parts = [part(segment) for segment in self.segments]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     # --- postings --------------------------------------------------------------------------
 
     def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for reader, offset in self.leaves:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader._terms.matcher(
-                fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format
-            )
-            block_ids: list = []
-            block_weights: list = []
-            if hasattr(matcher, "_read_ids"):  # a block matcher: read whole blocks
-                while matcher.is_active():
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    block_ids.extend(matcher._ids)
-                    block_weights.extend(matcher._weights)
-                    matcher._next_block()
-            else:  # postings inlined in the term info
-                while matcher.is_active():
-                    block_ids.append(matcher.id())
-                    block_weights.append(matcher.weight())
-                    matcher.next()
-            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(block_weights, dtype=np.float32))
+        for (reader, offset), data in zip(self.leaves, self.segments, strict=True):
+            with self._lock:
+                found_ids, found_weights = _segment_postings(reader, data.segid, fieldname, text)
+            if len(found_ids):
+                ids.append(found_ids.astype(np.int64) + offset)
+                weights.append(found_weights)
         if not ids:
             return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
         all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
@@ -179,16 +254,7 @@ class Snapshot:
 
     def term(self, fieldname: str, text: str, *, length_field: str | None = None) -> Hits:
         """Documents holding the term, scored with BM25."""
-        with self._lock:
-            cached = self.postings_cache.get((fieldname, text))
-            if cached is None:
-                cached = self._postings(fieldname, text)
-                self.postings_cache[(fieldname, text)] = cached
-                if len(self.postings_cache) > POSTINGS_CACHED:
-                    self.postings_cache.popitem(last=False)
-            else:
-                self.postings_cache.move_to_end((fieldname, text))
-            ids, tf = cached
+        ids, tf = self._postings(fieldname, text)
         if not len(ids):
             return Hits.empty()
         return Hits(ids, self._bm25(ids, tf, length_field or fieldname))

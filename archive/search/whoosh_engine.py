@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 from archive.filters import Filters
 from archive.search.backend import ArchiveWhooshBackend
 from archive.search.engine import (
+    VOCABULARY,
     Hits,
     Snapshot,
     exclude,
@@ -92,24 +93,26 @@ def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters) -> tu
         title_hits += np.isin(ids, term_hits(snapshot, term, field="title").ids)
     # Real words, then title matches, then BM25, then recency (np.lexsort: last key first).
     order = np.lexsort((-published, -scores, -title_hits, -real_words))
-    facets = {}
-    for name, column in (("language", "language"), ("source", "source_pk"), ("month", "month")):
-        values, counts = np.unique(snapshot.columns[column][ids], return_counts=True)
-        facets[name] = Counter(
-            {value.item() if hasattr(value, "item") else value: int(n) for value, n in zip(values, counts, strict=True)}
-        )
+    facets = {name: _keyword_facet(snapshot.columns[name][ids]) for name in ("language", "month")}
+    sources, counts = np.unique(snapshot.columns["source_pk"][ids], return_counts=True)
+    facets["source"] = Counter(dict(zip(sources.tolist(), counts.tolist(), strict=True)))
     return ids[order], facets
+
+
+def _keyword_facet(codes: np.ndarray) -> Counter:
+    counts = np.bincount(codes, minlength=len(VOCABULARY.values))
+    return Counter({VOCABULARY.values[code]: int(n) for code, n in enumerate(counts) if n})
 
 
 def _filtered(snapshot: Snapshot, hits: Hits, filters: Filters) -> Hits:
     columns, ids = snapshot.columns, hits.ids
     keep = np.ones(len(ids), dtype=bool)
     if filters.language:
-        keep &= columns["language"][ids] == filters.language
+        keep &= columns["language"][ids] == VOCABULARY.code(filters.language)
     if filters.source:
         keep &= columns["source_pk"][ids] == filters.source
     if filters.month:
-        keep &= columns["month"][ids] == filters.month
+        keep &= columns["month"][ids] == VOCABULARY.code(filters.month)
     low, high = filters.date_range
     if low or high:
         published_on = columns["published_on"][ids]  # 0 unless the date is complete

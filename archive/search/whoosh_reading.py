@@ -1,0 +1,102 @@
+"""Reading a Whoosh segment straight into numpy arrays: the one place our search reads Whoosh's
+private structures (Whoosh-Reloaded is pinned exactly, in pyproject.toml and requirements.lock, for
+this and for archive.search.whoosh_writing).
+
+Whoosh's matchers hand out one posting at a time through several Python layers; a search that
+matches most of 100,000 articles cannot afford that. Here a term's whole posting list is read in
+one call and its blocks are decoded with numpy. The W3 codec's postings, as whoosh/codec/whoosh3.py
+writes them (W3PostingsWriter._write_block), are: a 4-byte magic, then blocks of
+`!i` length (negative for the last block), a pickled info tuple (count, last id, max weight,
+compression level, min and max length bytes), and the block's data: a pickled tuple
+(ids, weights, values), zlib-compressed when the level is not 0, where ids are delta-coded
+(unless the field stores ids as bytes), weights are None (all 1.0), one float for all, or a tuple.
+Postings of rare terms are stored inline in the term info instead.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH = struct.Struct("!i")
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+def segment_id(reader) -> str:
+    """A segment's id: unique, and a segment never changes once written (only its deletions do)."""
+    return reader.segment().segment_id()
+
+
+def postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The segment's documents holding the term (ascending) and the term's weight in each."""
+    if (fieldname, text) not in reader:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    terms = reader._terms
+    matcher = terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
+    if not hasattr(matcher, "_startoffset"):  # inlined in the term info: a short list
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+    # W3TermInfo.from_bytes leaves the length as struct.unpack's 1-tuple (Whoosh itself never reads it).
+    length = matcher._length[0] if isinstance(matcher._length, tuple) else matcher._length
+    raw = matcher._postfile.get(matcher._startoffset, length)
+    return _decode_blocks(raw, byteids=matcher._byteids)
+
+
+def _decode_blocks(raw: bytes, *, byteids: bool) -> tuple[np.ndarray, np.ndarray]:
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh W3 posting list")
+    stream = io.BytesIO(raw)
+    stream.seek(4)
+    id_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    last = False
+    while not last:
+        start = stream.tell()
+        (length,) = _LENGTH.unpack(stream.read(4))
+        last = length < 0
+        end = start + 4 + abs(length)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        data = raw[stream.tell() : end]
+        ids, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        block_ids = np.asarray(ids, dtype=np.int64)
+        id_parts.append(block_ids if byteids else np.cumsum(block_ids))
+        if weights is None:
+            weight_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(count, weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float32))
+        stream.seek(end)
+    return np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts)
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray | None:
+    """Each document's length in the field (Whoosh stores it as one byte, approximately): the
+    column's bytes as they lie in the file, documents past its end being 0."""
+    lengths = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if lengths is None:
+        return None
+    stored = np.frombuffer(lengths._dbfile.get(lengths._basepos, lengths._count), dtype=np.uint8)
+    padded = np.zeros(reader.doc_count_all(), dtype=np.uint8)
+    padded[: len(stored)] = stored
+    return BYTE_LENGTHS[padded]
+
+
+def column(reader, fieldname: str) -> list:
+    """A sortable field's value for every document of the segment (bytes decoded to str)."""
+    return [value.decode() if isinstance(value, bytes) else value for value in reader.column_reader(fieldname)]
+
+
+def deleted(reader) -> list[int]:
+    """The segment's deleted document numbers."""
+    return list(reader.deleted_docs_set) if reader.has_deletions() else []

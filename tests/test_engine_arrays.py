@@ -1,0 +1,63 @@
+"""The numpy side of the Whoosh engine: set operations on hits, and posting lists read straight from
+a segment (archive.search.whoosh_reading) equal to what Whoosh's own matchers give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+
+from archive.search.analysis import pretokenised_analyzer
+from archive.search.engine import Hits, exclude, intersect, union
+from archive.search.whoosh_reading import postings
+
+
+def hits(pairs: dict[int, float]) -> Hits:
+    ids = np.array(sorted(pairs), dtype=np.int64)
+    return Hits(ids, np.array([pairs[i] for i in sorted(pairs)], dtype=np.float32))
+
+
+def as_dict(found: Hits) -> dict[int, float]:
+    return {int(i): round(float(s), 4) for i, s in zip(found.ids, found.scores, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "both", "either", "left_only"),
+    [
+        (
+            {1: 1.0, 3: 2.0, 5: 0.5},
+            {3: 1.0, 4: 1.0, 5: 2.0},
+            {3: 3.0, 5: 2.5},
+            {1: 1.0, 3: 3.0, 4: 1.0, 5: 2.5},
+            {1: 1.0},
+        ),
+        ({}, {2: 1.0}, {}, {2: 1.0}, {}),
+        ({7: 1.0}, {7: 1.0}, {7: 2.0}, {7: 2.0}, {}),
+        ({1: 1.0, 2: 1.0}, {8: 1.0, 9: 1.0}, {}, {1: 1.0, 2: 1.0, 8: 1.0, 9: 1.0}, {1: 1.0, 2: 1.0}),
+    ],
+)
+def test_and_or_not_add_scores_where_documents_meet(left, right, both, either, left_only):
+    assert as_dict(intersect([hits(left), hits(right)])) == both
+    assert as_dict(union([hits(left), hits(right)])) == either
+    assert as_dict(exclude(hits(left), hits(right))) == left_only
+    assert as_dict(hits(left).restrict(hits(right).ids)) == {i: s for i, s in left.items() if i in right}
+
+
+@pytest.mark.parametrize("documents", [3, 129, 700])  # inlined, just over one block, many blocks
+def test_a_posting_list_read_in_one_go_equals_whooshs_own(tmp_path, documents):
+    analyzer = pretokenised_analyzer()
+    schema = Schema(id=ID(stored=True), chars=TEXT(analyzer=analyzer, phrase=True))
+    index = FileStorage(str(tmp_path)).create_index(schema)
+    writer = index.writer()
+    for number in range(documents):
+        # "口罩" once to four times; every seventh document has none; others pad the length.
+        text = " ".join(["口罩"] * (number % 4 + 1) + ["其他"] * (number % 11)) if number % 7 else "其他"
+        writer.add_document(id=str(number), chars=text)
+    writer.commit()
+    with index.reader() as reader:
+        (leaf, _), *_ = reader.leaf_readers()
+        ids, weights = postings(leaf, "chars", "口罩")
+        expected = [(docnum, weight) for docnum, weight in leaf.postings("chars", "口罩").items_as("weight")]
+        assert [(int(i), float(w)) for i, w in zip(ids, weights, strict=True)] == expected
+        assert len(postings(leaf, "chars", "没有")[0]) == 0
