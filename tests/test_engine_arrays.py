@@ -61,3 +61,32 @@ def test_a_posting_list_read_in_one_go_equals_whooshs_own(tmp_path, documents):
         expected = [(docnum, weight) for docnum, weight in leaf.postings("chars", "口罩").items_as("weight")]
         assert [(int(i), float(w)) for i, w in zip(ids, weights, strict=True)] == expected
         assert len(postings(leaf, "chars", "没有")[0]) == 0
+
+
+def test_phrases_are_words_at_consecutive_positions_as_whoosh_finds_them(tmp_path):
+    from whoosh import query as wq
+
+    from archive.search.analysis import PARAGRAPH_BREAK
+    from archive.search.backend import build_archive_schema
+    from archive.search.engine import Snapshot
+
+    texts = [
+        "nucleic acid test",  # together
+        "acid nucleic test",  # reversed
+        f"nucleic {PARAGRAPH_BREAK} acid",  # across a paragraph break
+        "nucleic nucleic acid acid",  # together, amid repeats
+        "nucleic test acid",  # apart
+        "test acid test nucleic acid",  # together late
+    ]
+    index = FileStorage(str(tmp_path)).create_index(build_archive_schema())
+    writer = index.writer()
+    for number, text in enumerate(texts):
+        writer.add_document(
+            id=str(number), text=text, article_pk=number + 1, source_pk=0, published_sort=0, published_on=0
+        )
+    writer.commit()
+    snapshot = Snapshot(index)
+    ours = sorted(snapshot.phrase_docs("text", ["nucleic", "acid"]).tolist())
+    whoosh = sorted(snapshot.searcher.docs_for_query(wq.Phrase("text", ["nucleic", "acid"])))
+    assert ours == whoosh == [0, 3, 5]
+    assert snapshot.phrase_docs("text", ["acid", "test"]).tolist() == [0, 5]

@@ -126,6 +126,19 @@ def test_a_phrase_needs_its_words_together_and_in_order(ranking_corpus):
     assert set(found_files("nucleic acid")) == {"phrase_apart", "phrase_together"}
 
 
+def test_a_phrase_never_spans_two_paragraphs(db, tmp_path):
+    (tmp_path / "across.txt").write_text(
+        "Laboratory notes\n\nThe lab ordered more reagents for nucleic\n\nacid supplies arrived on Monday.\n\n"
+        "第二段写复工\n\n复产在下一段。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "within.txt").write_text("Lab notes\n\nNucleic acid supplies arrived.\n", encoding="utf-8")
+    import_and_index(tmp_path)
+    assert found_files('"nucleic acid"') == ["within"]
+    assert set(found_files("nucleic acid")) == {"within", "across"}
+    assert found_files("写复工复产") == []
+
+
 def test_a_plain_query_finds_a_word_that_is_only_in_the_title(seeded):
     article = Article.objects.get(source_file__startswith="001")
     article.title = "Bao'an district timetable for zanzibarite resumption"

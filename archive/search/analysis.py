@@ -117,7 +117,8 @@ class PretokenisedTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        for text in value.split():
+        # Split on spaces only: str.split() would take PARAGRAPH_BREAK (U+2029) for a space and drop it.
+        for text in filter(None, value.split(" ")):
             if text == PARAGRAPH_BREAK:
                 pos += BREAK_GAP
                 continue

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from whoosh import query as wq
 from whoosh.index import Index
 
 from archive.search import whoosh_reading
@@ -177,6 +176,27 @@ def _forget_segments(*, keep: set[str]) -> None:
         for key in [key for key in _postings if key[0] not in keep]:
             ids, weights = _postings.pop(key)
             _postings_bytes -= ids.nbytes + weights.nbytes
+        for key in [key for key in _positions if key[0] not in keep]:
+            del _positions[key]
+
+
+_positions: OrderedDict[tuple[str, str, str], tuple[np.ndarray, list[bytes]]] = OrderedDict()
+POSITIONS_CACHED = 64  # terms: phrases are rare, their terms' positions are read only for them
+
+
+def _segment_positions(reader, segid: str, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]]:
+    key = (segid, fieldname, text)
+    with _postings_lock:
+        found = _positions.get(key)
+        if found is not None:
+            _positions.move_to_end(key)
+            return found
+    found = whoosh_reading.positions(reader, fieldname, text)
+    with _postings_lock:
+        _positions[key] = found
+        while len(_positions) > POSITIONS_CACHED:
+            _positions.popitem(last=False)
+    return found
 
 
 def forget_postings() -> None:
@@ -184,6 +204,7 @@ def forget_postings() -> None:
     global _postings_bytes
     with _postings_lock:
         _postings.clear()
+        _positions.clear()
         _postings_bytes = 0
 
 
@@ -268,10 +289,26 @@ class Snapshot:
         return union(found) if found else Hits.empty()
 
     def phrase_docs(self, fieldname: str, words: list[str]) -> np.ndarray:
-        """Documents where the words occur at consecutive positions (Whoosh reads positions)."""
-        with self._lock:
-            docs = self.searcher.docs_for_query(wq.Phrase(fieldname, words))
-            return np.fromiter(docs, dtype=np.int64)
+        """Live documents where the words occur at consecutive positions."""
+        found: list[int] = []
+        for (reader, offset), data in zip(self.leaves, self.segments, strict=True):
+            with self._lock:
+                lists = [_segment_positions(reader, data.segid, fieldname, word) for word in words]
+            common = lists[0][0]
+            for ids, _ in lists[1:]:
+                common = np.intersect1d(common, ids, assume_unique=True)
+            for doc in common.tolist():
+                starts: set[int] | None = None
+                for shift, (ids, values) in enumerate(lists):
+                    at = int(np.searchsorted(ids, doc))
+                    here = {int(p) - shift for p in whoosh_reading.decode_positions(values[at])}
+                    starts = here if starts is None else starts & here
+                    if not starts:
+                        break
+                if starts:
+                    found.append(doc + offset)
+        docs = np.asarray(found, dtype=np.int64)
+        return docs[self.live[docs]] if len(docs) else docs
 
     def phrase(self, fieldname: str, words: list[str]) -> Hits:
         """Documents holding the words at consecutive positions, scored as the sum of their BM25."""

@@ -35,30 +35,52 @@ def segment_id(reader) -> str:
 
 def postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """The segment's documents holding the term (ascending) and the term's weight in each."""
+    ids, weights, _ = _read(reader, fieldname, text, values=False)
+    return ids, weights
+
+
+def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]]:
+    """The segment's documents holding the term, and for each its encoded positions (decode them
+    with `decode_positions`); the field must store positions."""
+    ids, _, values = _read(reader, fieldname, text, values=True)
+    return ids, values
+
+
+def decode_positions(value: bytes) -> np.ndarray:
+    """Positions as whoosh.formats.Positions.encode writes them: a count, then pickled deltas
+    (Whoosh trims the pickle's final STOP opcode)."""
+    body = value[4:]
+    return np.cumsum(pickle.loads(body if body.endswith(b".") else body + b"."))
+
+
+def _read(reader, fieldname: str, text: str, *, values: bool) -> tuple[np.ndarray, np.ndarray, list]:
     if (fieldname, text) not in reader:
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), []
     terms = reader._terms
     matcher = terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
     if not hasattr(matcher, "_startoffset"):  # inlined in the term info: a short list
-        ids, weights = [], []
+        ids, weights, found_values = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if values:
+                found_values.append(matcher.value())
             matcher.next()
-        return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+        return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32), found_values
     # W3TermInfo.from_bytes leaves the length as struct.unpack's 1-tuple (Whoosh itself never reads it).
     length = matcher._length[0] if isinstance(matcher._length, tuple) else matcher._length
     raw = matcher._postfile.get(matcher._startoffset, length)
-    return _decode_blocks(raw, byteids=matcher._byteids)
+    return _decode_blocks(raw, byteids=matcher._byteids, values=values)
 
 
-def _decode_blocks(raw: bytes, *, byteids: bool) -> tuple[np.ndarray, np.ndarray]:
+def _decode_blocks(raw: bytes, *, byteids: bool, values: bool) -> tuple[np.ndarray, np.ndarray, list]:
     if raw[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh W3 posting list")
     stream = io.BytesIO(raw)
     stream.seek(4)
     id_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
+    value_parts: list = []
     last = False
     while not last:
         start = stream.tell()
@@ -67,7 +89,9 @@ def _decode_blocks(raw: bytes, *, byteids: bool) -> tuple[np.ndarray, np.ndarray
         end = start + 4 + abs(length)
         count, _, _, compression, _, _ = pickle.load(stream)
         data = raw[stream.tell() : end]
-        ids, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        ids, weights, block_values = pickle.loads(zlib.decompress(data) if compression else data)
+        if values:
+            value_parts.extend(block_values)
         block_ids = np.asarray(ids, dtype=np.int64)
         id_parts.append(block_ids if byteids else np.cumsum(block_ids))
         if weights is None:
@@ -77,7 +101,7 @@ def _decode_blocks(raw: bytes, *, byteids: bool) -> tuple[np.ndarray, np.ndarray
         else:
             weight_parts.append(np.asarray(weights, dtype=np.float32))
         stream.seek(end)
-    return np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts)
+    return np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts), value_parts
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray | None:
