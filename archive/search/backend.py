@@ -40,7 +40,8 @@ def term_fields(field: str) -> tuple[str, str, str]:
     return "text", "chars", "grams"
 
 
-NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort")
+# updated_at: the article's version (archive.search.documents.version), for check_index.
+NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort", "updated_at")
 
 
 def build_archive_schema() -> Schema:

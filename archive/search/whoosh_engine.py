@@ -64,6 +64,13 @@ class WhooshEngine:
         with whoosh_index.open_dir(self.location).searcher() as searcher:
             return searcher.doc_count()
 
+    def indexed_versions(self) -> dict[int, int]:
+        """{article pk: version} of every document in the index (archive.search.documents.version)."""
+        snapshot = self.snapshot()
+        live = snapshot.live
+        pks, versions = snapshot.columns["article_pk"][live].tolist(), snapshot.columns["updated_at"][live].tolist()
+        return dict(zip(pks, versions, strict=True))
+
     def ranked(self, parsed: ParsedQuery, filters: SearchFilters, *, start: int = 0, stop: int | None = None) -> Ranked:
         snapshot = self.snapshot()
         ids, facets = _ranked_ids(snapshot, parsed, filters)
