@@ -103,8 +103,9 @@ ARCHIVE_MAX_IMPORT_BYTES = env.int("ARCHIVE_MAX_IMPORT_BYTES", default=20 * 1024
 # After a save made in a web request, apply the index queue in a background thread
 # (archive.search.queue) so the response never waits for a Whoosh commit.
 ARCHIVE_INDEX_IN_BACKGROUND = env.bool("ARCHIVE_INDEX_IN_BACKGROUND", default=True)
-# Posting pool of each Whoosh writer process during a full rebuild, in MB (bench/results/writer-pool.md).
-ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=1024)
+# Postings a Whoosh writer (each writer process of a rebuild) holds in memory before spilling them
+# to a run file, in MB (archive.search.whoosh_writing.CompactPool).
+ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=256)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]

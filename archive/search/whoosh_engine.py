@@ -54,6 +54,7 @@ class WhooshEngine:
 
     def state(self) -> str:
         try:
+            self.backend.finish_interrupted_swap()
             if not whoosh_index.exists_in(self.location):
                 return MISSING
         except Exception:  # unreadable TOC files fail with many exception types
