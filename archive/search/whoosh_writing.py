@@ -18,16 +18,18 @@ one fix: `random_name`):
 - `add_postings`: the W3 codec's term and block writing, inlined for the common case.
 
 The bytes written are the W3 codec's (WHOOSH3 blocks, W3TermInfo, OrderedHashWriter), except
-that blocks under 64 bytes are not zlib-compressed (Whoosh meant to do that too: each block
-records its compression level, and its reader honours it). tests/test_whoosh_writing.py
+that blocks under 512 bytes are not zlib-compressed (Whoosh meant to skip small ones too: each
+block records its compression level, and its reader honours it). On 3,500 real pages that
+takes a tenth off a commit for a 4% larger index. tests/test_whoosh_writing.py
 builds the same documents with Whoosh's stock writer and with these, and compares every
 term's postings and statistics.
 
-Whoosh-Reloaded is pinned exactly in requirements.lock because of this module.
+Whoosh-Reloaded is pinned exactly (pyproject.toml, requirements.lock) because of this module.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import heapq
@@ -51,8 +53,9 @@ from whoosh.codec import whoosh3
 from whoosh.filedb import compound as whoosh_compound
 from whoosh.filedb import filestore as whoosh_filestore
 from whoosh.system import emptybytes
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from archive.orphans import die_with_parent
 from archive.search.analysis import PretokenisedTokenizer
 
 _UINT = struct.Struct("!I")
@@ -62,7 +65,7 @@ _USHORT = struct.Struct("!H")
 _HASH_LENGTHS = struct.Struct("!ii")  # filetables: key length, value length
 _TERMINFO = whoosh3.W3TermInfo._struct
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
-_MIN_COMPRESSED = 64  # bytes; zlib makes smaller pickles larger
+_MIN_COMPRESSED = 512  # bytes: below, zlib costs more time than it saves space (~4% larger index)
 _POSTING_BYTES = 24  # estimated memory per posting in a CompactPool, beside its value bytes
 _TERM_BYTES = 160  # and per distinct term (a dict entry and its key)
 _CHUNK_POSTINGS = 1 << 16
@@ -108,11 +111,16 @@ def fast_index(self, value, **kwargs):
 
 
 class _FieldPostings:
-    """One field's postings, in the order added: term number, document, weight, value."""
+    """One field's postings, in the order added: term number, document, weight, value bytes.
 
-    __slots__ = ("docs", "term_ids", "terms", "value_ends", "values", "weights")
+    Values of a fixed size (a frequency's four bytes) are kept back to back and come out joined,
+    as a W3 block stores them; others are kept back to back with their end offsets.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("docs", "fixed_size", "term_ids", "terms", "value_ends", "values", "weights")
+
+    def __init__(self, fixed_size: int | None) -> None:
+        self.fixed_size = fixed_size if fixed_size and fixed_size > 0 else None
         self.terms: dict[bytes, int] = {}
         self.term_ids = array("I")
         self.docs = array("I")
@@ -120,7 +128,27 @@ class _FieldPostings:
         self.values = bytearray()
         self.value_ends = array("Q")
 
-    def sorted_terms(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
+    def add(self, docnum: int, items) -> int:
+        """Add one document's postings, (term, frequency, weight, value) each; returns their bytes."""
+        terms, term_ids, values = self.terms, self.term_ids, self.values
+        size = 0
+        for term, _, weight, value in items:
+            term_id = terms.get(term)
+            if term_id is None:
+                term_id = terms[term] = len(terms)
+                size += _TERM_BYTES + len(term)
+            term_ids.append(term_id)
+            self.weights.append(weight)
+            if value:
+                values += value
+                size += len(value)
+            if self.fixed_size is None:
+                self.value_ends.append(len(values))
+        count = len(term_ids) - len(self.docs)
+        self.docs.extend([docnum] * count)
+        return size + count * _POSTING_BYTES
+
+    def sorted_terms(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes] | bytes]]:
         """(term, documents, weights, values) per term, terms in byte order, documents ascending."""
         if not self.docs:
             return
@@ -130,44 +158,58 @@ class _FieldPostings:
         term_rank = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
         docs = np.frombuffer(self.docs, dtype=np.uint32)
         order = np.lexsort((docs, term_rank))
-        sorted_rank = term_rank[order]
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_rank)) + 1, [len(order)]))
-        ends = np.frombuffer(self.value_ends, dtype=np.uint64)
-        begins = np.concatenate((np.zeros(1, dtype=np.uint64), ends[:-1]))
+        sorted_rank = term_rank[order].tolist()
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(term_rank[order])) + 1, [len(order)])).tolist()
         weights = np.frombuffer(self.weights, dtype=np.float32)
-        values = memoryview(self.values)
+        blob = bytes(self.values)
+        fixed = self.fixed_size
+        if fixed:
+            rows = np.frombuffer(blob, dtype=np.uint8).reshape(-1, fixed)
+        else:
+            ends = np.frombuffer(self.value_ends, dtype=np.uint64)
+            begins = np.concatenate((np.zeros(1, dtype=np.uint64), ends[:-1]))
         # Converted to Python objects a slice of terms at a time, so memory stays near the arrays'.
-        term = 0
-        while term < len(starts) - 1:
-            last = int(np.searchsorted(starts, starts[term] + _CHUNK_POSTINGS, side="right")) - 1
-            last = max(last, term + 1)
-            first_posting, last_posting = int(starts[term]), int(starts[last])
-            chunk = order[first_posting:last_posting]
+        term, terms = 0, len(starts) - 1
+        while term < terms:
+            last = max(bisect.bisect_right(starts, starts[term] + _CHUNK_POSTINGS) - 1, term + 1)
+            first_posting = starts[term]
+            chunk = order[first_posting : starts[last]]
             doc_list = docs[chunk].tolist()
             weight_list = weights[chunk].tolist()
-            begin_list = begins[chunk].tolist()
-            end_list = ends[chunk].tolist()
+            if fixed:
+                joined = rows[chunk].tobytes()
+            else:
+                begin_list, end_list = begins[chunk].tolist(), ends[chunk].tolist()
+                value_list = [blob[begin:end] for begin, end in zip(begin_list, end_list, strict=True)]
             for index in range(term, last):
-                start, stop = int(starts[index]) - first_posting, int(starts[index + 1]) - first_posting
+                start, stop = starts[index] - first_posting, starts[index + 1] - first_posting
                 yield (
-                    names[int(sorted_rank[starts[index]])],
+                    names[sorted_rank[starts[index]]],
                     doc_list[start:stop],
                     weight_list[start:stop],
-                    [bytes(values[begin_list[i] : end_list[i]]) for i in range(start, stop)],
+                    joined[start * fixed : stop * fixed] if fixed else value_list[start:stop],
                 )
             term = last
+
+
+def _values_of(values: list[bytes] | bytes, count: int) -> list[bytes]:
+    """One value per posting, whether kept apart or joined (fixed size)."""
+    if isinstance(values, bytes):
+        size = len(values) // count if count else 0
+        return [values[i * size : (i + 1) * size] for i in range(count)]
+    return values
 
 
 class GroupedPostings:
     """What CompactPool.iter_postings returns: postings grouped per term for `add_postings`,
     and, for any other consumer, Whoosh's (field, term, document, weight, value) tuples."""
 
-    def __init__(self, groups: Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]) -> None:
+    def __init__(self, groups: Iterator[tuple[str, bytes, list[int], list[float], list[bytes] | bytes]]) -> None:
         self.groups = groups
 
     def __iter__(self):
         for fieldname, term, docs, weights, values in self.groups:
-            for doc, weight, value in zip(docs, weights, values, strict=True):
+            for doc, weight, value in zip(docs, weights, _values_of(values, len(docs)), strict=True):
                 yield fieldname, term, doc, weight, value
 
 
@@ -179,31 +221,30 @@ class CompactPool:
     term's postings from successive runs simply follow each other).
     """
 
-    def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs) -> None:
+    def __init__(self, tempstore, segment, limitmb: int = 128, fixed_sizes: dict[str, int] | None = None) -> None:
         self.limit = limitmb * 1024 * 1024
+        self.fixed_sizes = fixed_sizes or {}
         self.fieldnames: set[str] = set()
         self._fields: dict[str, _FieldPostings] = {}
         self._size = 0
         self._runs: list[str] = []
         self._tempdir = getattr(tempstore, "folder", None)
 
-    def add(self, item) -> None:
-        fieldname, term, docnum, weight, value = item
+    def _field(self, fieldname: str) -> _FieldPostings:
         postings = self._fields.get(fieldname)
         if postings is None:
-            postings = self._fields[fieldname] = _FieldPostings()
+            postings = self._fields[fieldname] = _FieldPostings(self.fixed_sizes.get(fieldname))
             self.fieldnames.add(fieldname)
-        term_id = postings.terms.get(term)
-        if term_id is None:
-            term_id = postings.terms[term] = len(postings.terms)
-            self._size += _TERM_BYTES + len(term)
-        postings.term_ids.append(term_id)
-        postings.docs.append(docnum)
-        postings.weights.append(weight)
-        if value:
-            postings.values += value
-        postings.value_ends.append(len(postings.values))
-        self._size += _POSTING_BYTES + (len(value) if value else 0)
+        return postings
+
+    def add(self, item) -> None:
+        """Whoosh's pool interface: one posting, (field, term, document, weight, value)."""
+        fieldname, term, docnum, weight, value = item
+        self.add_document_field(fieldname, docnum, ((term, 0, weight, value),))
+
+    def add_document_field(self, fieldname: str, docnum: int, items) -> None:
+        """All of one document's postings in one field, (term, frequency, weight, value) each."""
+        self._size += self._field(fieldname).add(docnum, items)
         if self._size > self.limit:
             self.save()
 
@@ -250,7 +291,7 @@ class CompactPool:
             else:
                 merged[0] += docs
                 merged[1] += weights
-                merged[2] += values
+                merged[2] = merged[2] + values
         if current is not None:
             yield (*current, *merged)
 
@@ -275,7 +316,6 @@ def add_postings(self, schema, lengths, items) -> None:
         return whoosh_codec_base.FieldWriter.add_postings(self, schema, lengths, items)
     if tindex_hashtype(self._tindex) != 0:
         raise ValueError("the term index is not MD5-hashed")
-    read_length = lengths.doc_field_length if lengths else None
     fieldmap = self._fieldmap
     blocklimit = self._codec._blocklimit
     compression = self._codec._compression
@@ -294,7 +334,7 @@ def add_postings(self, schema, lengths, items) -> None:
     fieldname_now = None
     field_prefix = b""
     fixed_size = None
-    field_lengths: dict[int, int] = {}
+    field_lengths: list[int] = []
     for fieldname, term, docs, weights, values in items.groups:
         if fieldname != fieldname_now:
             if fieldname not in fieldmap:
@@ -302,29 +342,25 @@ def add_postings(self, schema, lengths, items) -> None:
             field_prefix = _USHORT.pack(fieldmap[fieldname])
             fixed_size = schema[fieldname].format.fixed_value_size()
             fieldname_now = fieldname
-            # Whoosh's length reader decodes a column entry per call; a document's length is
-            # asked for once per term it holds.
-            field_lengths = {}
+            # Each document's length in the field, decoded once (Whoosh's reader decodes per call).
+            field_lengths = _field_lengths(lengths, fieldname)
         count = len(docs)
-        term_lengths = []
-        for doc in docs:
-            length = field_lengths.get(doc)
-            if length is None:
-                length = field_lengths[doc] = read_length(doc, fieldname, 0) if read_length else 0
-            term_lengths.append(length)
+        term_lengths = [field_lengths[doc] for doc in docs] if field_lengths else [0] * count
         start_offset = post_offset
         chunks = [_MAGIC]
         total_weight = 0.0
         min_length = None
         max_length = 0
         max_weight = 0
+        joined = isinstance(values, bytes)  # fixed-size values, back to back (CompactPool)
         for first in range(0, count, blocklimit):
             last = min(first + blocklimit, count)
             if last - first == count:
                 block_docs, block_weights, block_values, block_lengths = docs, weights, values, term_lengths
             else:
                 block_docs, block_weights = docs[first:last], weights[first:last]
-                block_values, block_lengths = values[first:last], term_lengths[first:last]
+                block_lengths = term_lengths[first:last]
+                block_values = values[first * fixed_size : last * fixed_size] if joined else values[first:last]
             n = last - first
             if n == 1:
                 block_max = block_sum = block_weights[0]
@@ -358,7 +394,7 @@ def add_postings(self, schema, lengths, items) -> None:
             elif fixed_size == 0:
                 mini_values = None
             else:
-                mini_values = emptybytes.join(block_values)
+                mini_values = block_values if joined else emptybytes.join(block_values)
             data = dumps((ids, mini_weights, mini_values), 2)
             level = compression if len(data) >= _MIN_COMPRESSED else 0
             if level:
@@ -398,6 +434,12 @@ def add_postings(self, schema, lengths, items) -> None:
     tindex.lastkey = last_key
 
 
+def _field_lengths(lengths, fieldname: str) -> list[int]:
+    """Every document's length in the field, as W3PerDocReader.doc_field_length gives them."""
+    column = lengths._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN) if lengths else None
+    return [] if column is None else [byte_to_length(byte) for byte in column]
+
+
 def tindex_hashtype(tindex) -> int:
     return tindex.hashtype
 
@@ -414,11 +456,59 @@ def _honour_poolclass(init):
     # Whoosh-Reloaded's SegmentWriter accepts `poolclass` and ignores it.
     def __init__(self, ix, poolclass=None, *args, limitmb=128, **kwargs):
         init(self, ix, None, *args, limitmb=limitmb, **kwargs)
-        if poolclass is not None:
+        if poolclass is CompactPool:
+            sizes = {name: field.format.fixed_value_size() for name, field in self.schema.items() if field.format}
+            self.pool = CompactPool(self._tempstorage, self.newsegment, limitmb=limitmb, fixed_sizes=sizes)
+        elif poolclass is not None:
             self.pool = poolclass(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     __init__.honours_poolclass = True
     return __init__
+
+
+def _add_document_to_compact_pool(stock):
+    """SegmentWriter.add_document handing each field's postings to a CompactPool at once (Whoosh
+    adds them one call each); the rest as Whoosh does it. Schemas with spelling or vector fields,
+    which the archive's has not, go to Whoosh's own."""
+
+    def add_document(self, **fields):
+        schema = self.schema
+        if not isinstance(self.pool, CompactPool) or any(field.separate_spelling() or field.vector for field in schema):
+            return stock(self, **fields)
+        self._check_state()
+        perdocwriter, docnum = self.perdocwriter, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = list(field.index(value))
+                    if boost != 1.0:
+                        items = [(term, freq, weight * boost, data) for term, freq, weight, data in items]
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    self.pool.add_document_field(fieldname, docnum, items)
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    add_document.compact = True
+    return add_document
 
 
 def random_name(size: int = 28) -> str:
@@ -428,6 +518,25 @@ def random_name(size: int = 28) -> str:
     return "".join(secrets.choice(whoosh_util.IDCHARS) for _ in range(size))
 
 
+def _ending_with_parent(run):
+    # A rebuild's writer processes (MpWriter's SubWriterTask) wait on a job queue whose other end
+    # their siblings hold: killed, the parent would leave them waiting for ever.
+    def run_until_parent_dies(self):
+        die_with_parent(self._parent_pid)
+        return run(self)
+
+    run_until_parent_dies.ends_with_parent = True
+    return run_until_parent_dies
+
+
+def _remembering_parent(start):
+    def start_remembering_parent(self):
+        self._parent_pid = os.getpid()
+        return start(self)
+
+    return start_remembering_parent
+
+
 def install() -> None:
     """Route Whoosh's field indexing and W3 term writing through this module (idempotent);
     writers opened with `poolclass=CompactPool` then keep their postings in one."""
@@ -435,5 +544,12 @@ def install() -> None:
     whoosh3.W3FieldWriter.add_postings = add_postings
     for module in (whoosh_util, whoosh_writing, whoosh_multiproc, whoosh_codec_base, whoosh_compound, whoosh_filestore):
         module.random_name = random_name
-    if not getattr(whoosh_writing.SegmentWriter.__init__, "honours_poolclass", False):
-        whoosh_writing.SegmentWriter.__init__ = _honour_poolclass(whoosh_writing.SegmentWriter.__init__)
+    task = whoosh_multiproc.SubWriterTask
+    if not getattr(task.run, "ends_with_parent", False):
+        task.start = _remembering_parent(task.start)
+        task.run = _ending_with_parent(task.run)
+    writer = whoosh_writing.SegmentWriter
+    if not getattr(writer.__init__, "honours_poolclass", False):
+        writer.__init__ = _honour_poolclass(writer.__init__)
+    if not getattr(writer.add_document, "compact", False):
+        writer.add_document = _add_document_to_compact_pool(writer.add_document)
