@@ -99,6 +99,8 @@ HAYSTACK_SILENTLY_FAIL = False
 
 # Files over this size are refused by the importer with a clear message.
 ARCHIVE_MAX_IMPORT_BYTES = env.int("ARCHIVE_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
+# Pages the importer writes per transaction and applies to the index per commit (archive.importing.run).
+ARCHIVE_IMPORT_BATCH = env.int("ARCHIVE_IMPORT_BATCH", default=500)
 
 # After a save made in a web request, apply the index queue in a background thread
 # (archive.search.queue) so the response never waits for a Whoosh commit.

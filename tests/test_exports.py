@@ -11,8 +11,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from archive.exports import CSV_COLUMNS
+from archive.importing import IMPORTED, import_paths
 from archive.models import Article, Paragraph, Source
-from archive.services import IMPORTED, import_paths
 
 
 def streamed(response) -> bytes:

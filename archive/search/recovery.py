@@ -168,6 +168,14 @@ class Drift:
         return "; ".join(parts)
 
 
+def database_state() -> str:
+    """What an index should hold, for a report on one that cannot be read."""
+    from archive.models import Article
+
+    queued = len(queue.queued_articles())
+    return f"{Article.objects.count()} articles in the database, {queued} queued for reindexing"
+
+
 def drift() -> Drift:
     """Compare every article's version in the database with the index's (read without the writer
     lock: articles changed meanwhile show up as queued, not as drift)."""

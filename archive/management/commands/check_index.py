@@ -27,7 +27,8 @@ class Command(BaseCommand):
         state = recovery.diagnose()
         if state != recovery.OK:
             if not repair:
-                self.stdout.write(f"{where}: {state} (run with --repair to rebuild it)")
+                waiting = recovery.database_state()
+                self.stdout.write(f"{where}: {state}; {waiting} (run with --repair to rebuild it)")
                 sys.exit(1)
             count = recovery.repair(reason=state)
             state = recovery.diagnose()
