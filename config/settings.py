@@ -145,9 +145,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# archive.security: a CSP without inline scripts; per-IP search rate limit (0 turns it off; counts
-# live in the cache, per process with the default LocMemCache); admin login throttle per IP + username.
-CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+# archive.security: a CSP without inline scripts; per-IP search rate limit (0 turns it off); admin
+# login throttle per IP + username. Their counts live in the cache, which every worker process must
+# share for a limit to hold: Django's database cache by default (its table is made by a migration),
+# or memcached/Redis by DJANGO_CACHE_URL; locmemcache:// counts per process.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="dbcache://archive_cache")}
 ARCHIVE_CSP = env.str(
     "ARCHIVE_CSP",
     default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
