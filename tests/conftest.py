@@ -24,7 +24,10 @@ def isolated_data_dir(settings, tmp_path: Path):
     # A background index thread could outlive its test and meet the next test's
     # database flush; tests that check background draining turn it on themselves.
     settings.ARCHIVE_INDEX_IN_BACKGROUND = False
-    cache.clear()  # rate-limit and login-throttle counters
+    # Rate-limit and login-throttle counters: in this process's memory, so that tests without the
+    # database run too (production shares the database cache; test_security runs it in two processes).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     index_dir = str(data_dir / "whoosh_index")
     previous = connections.connections_info["default"]["PATH"]
     connections.connections_info["default"]["PATH"] = index_dir
