@@ -23,6 +23,24 @@ def searchable_texts(article: Article) -> list[str]:
     return [paragraph.text for paragraph in article.paragraphs.all() if not paragraph.is_boilerplate]
 
 
+def document_of(article: Article, *, fields: dict[str, str] | None = None) -> dict:
+    """The index document of a saved article: the rebuild's and the queue's, and the importer's,
+    whose workers have made the token `fields` already (from the page the article was written from)."""
+    if fields is None:
+        paragraphs = [(p.text, p.language, p.is_boilerplate) for p in article.paragraphs.all()]
+        fields = index_fields(title=article.title, paragraphs=paragraphs)
+    return article_document(
+        pk=article.pk,
+        language=article.language,
+        source_pk=article.source_id,
+        pub_year=article.pub_year,
+        pub_month=article.pub_month,
+        pub_day=article.pub_day,
+        updated_at=article.updated_at,
+        fields=fields,
+    )
+
+
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # The fields Haystack knows of; their values come from document() (see full_prepare).
     text = indexes.CharField(document=True)
@@ -47,17 +65,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def document(self, article: Article) -> dict:
         """The index document of a saved article (archive.search.documents)."""
-        paragraphs = [(p.text, p.language, p.is_boilerplate) for p in article.paragraphs.all()]
-        return article_document(
-            pk=article.pk,
-            language=article.language,
-            source_pk=article.source_id,
-            pub_year=article.pub_year,
-            pub_month=article.pub_month,
-            pub_day=article.pub_day,
-            updated_at=article.updated_at,
-            fields=index_fields(title=article.title, paragraphs=paragraphs),
-        )
+        return document_of(article)
 
     def full_prepare(self, obj: Article, with_string_facet: bool = True) -> dict:
         self.prepared_data = self.document(obj)

@@ -29,7 +29,7 @@ from archive.importing.workers import Workers, default_workers
 from archive.importing.writing import Written, stored_state, write_batch
 from archive.models import Article
 from archive.search import indexer, queue
-from archive.search.documents import article_document
+from archive.search_indexes import document_of
 from archive.text.decode import DecodeError
 from archive.text.formats import is_multi_record
 
@@ -209,18 +209,8 @@ def _stored_names_by_hash(batch: list[Prepared]) -> dict[str, list[str]]:
 
 
 def document(written: Written) -> dict:
-    """The index document of a page just written: its tokens from the worker, its ids from the row."""
-    article = written.article
-    return article_document(
-        pk=article.pk,
-        language=article.language,
-        source_pk=article.source_id,
-        pub_year=article.pub_year,
-        pub_month=article.pub_month,
-        pub_day=article.pub_day,
-        updated_at=article.updated_at,
-        fields=written.prepared.fields,
-    )
+    """The index document of a page just written: its tokens from the worker, the rest from the row."""
+    return document_of(written.article, fields=written.prepared.fields)
 
 
 def _index(
