@@ -7,11 +7,12 @@ archive's fields are pre-tokenised (archive.search.analysis) and most of their t
 character n-grams found in one or two documents, so a commit costs ~30 µs per term and a
 real-text import spent most of its time there.
 
-Three replacements, each producing an index that Whoosh's own readers read unchanged (and
-one fix: `random_name`):
+Four replacements, each producing an index that Whoosh's own readers read unchanged (and
+two fixes: `random_name`, and writer processes that end with their parent):
 
 - `fast_index`: a field's (term, frequency, weight, encoded positions) for our
   PretokenisedTokenizer fields, without Whoosh's per-token generator layers;
+- SegmentWriter.add_document handing each field's postings to the pool at once;
 - `CompactPool`: postings kept per field in arrays (term number, document, weight, value
   bytes) instead of one tuple each, sorted once per term with numpy, spilled to run files
   past `limitmb` and merged term by term, so memory stays bounded whatever the segment size;
