@@ -17,6 +17,7 @@ install: $(BIN)/activate
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py import_seeds seeds/
 	$(BIN)/python manage.py rebuild_index --noinput
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -2,6 +2,10 @@
 
 Rows are produced one article at a time from chunked queries (archive.api.iter_articles),
 so exporting the whole archive runs in constant memory.
+
+Scraped text is untrusted, and a spreadsheet runs a CSV cell that starts like a formula
+(`=HYPERLINK(…)`): every CSV cell starting with =, +, -, @, a tab or a carriage return gets a
+leading apostrophe, as OWASP advises against CSV injection. JSON Lines keep the exact text.
 """
 
 from __future__ import annotations
@@ -31,6 +35,14 @@ CSV_COLUMNS = [
 ]
 BOM = "\ufeff"
 PARAGRAPH_SEPARATOR = "\n\n"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will show as text: one starting like a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -62,7 +74,7 @@ def csv_lines(articles: Iterator[Article], *, request: HttpRequest | None = None
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(CSV_COLUMNS)
     for article in articles:
-        yield writer.writerow(csv_row(article, request=request))
+        yield writer.writerow([spreadsheet_safe(value) for value in csv_row(article, request=request)])
 
 
 def jsonl_lines(articles: Iterator[Article], *, request: HttpRequest | None = None) -> Iterator[str]:

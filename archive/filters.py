@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields
 
 from django.db.models import Q, QuerySet
 
+from archive.dates import DATE_UNKNOWN, complete_date_number
 from archive.models import Article, Language
 
-DATE_UNKNOWN = "unknown"
 _MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
 NAMES = ("language", "source", "date_from", "date_to", "month")
 
@@ -30,11 +30,6 @@ class FilterError(ValueError):
         super().__init__(f"{name} {message}")
         self.name = name
         self.message = message
-
-
-def complete_date_number(year: int | None, month: int | None, day: int | None) -> int:
-    """yyyymmdd of a complete date, 0 for a partial or unknown one: what date ranges compare."""
-    return year * 10000 + month * 100 + day if year and month and day else 0
 
 
 def date_number(day: datetime.date) -> int:
@@ -102,11 +97,6 @@ class Filters:
             year, month = self.month.split("-")
             articles = articles.filter(pub_year=int(year), pub_month=int(month))
         return articles
-
-
-def month_of(year: int | None, month: int | None) -> str:
-    """The month value of a date: "YYYY-MM", or DATE_UNKNOWN without a year or a month."""
-    return f"{year:04d}-{month:02d}" if year and month else DATE_UNKNOWN
 
 
 def _language(value: str) -> str:

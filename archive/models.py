@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.text.script import paragraph_language
+from archive.text.script import title_language
 
 
 class Language(models.TextChoices):
@@ -95,10 +95,7 @@ class Article(models.Model):
 
     @property
     def title_language(self) -> str:
-        """The language of the title: the article's, or for a bilingual or unknown article, the title's own."""
-        if self.language in (Language.ENGLISH, Language.SIMPLIFIED, Language.TRADITIONAL):
-            return self.language
-        return paragraph_language(self.title)
+        return title_language(self.title, article_language=self.language)
 
     @property
     def link_url(self) -> str:

@@ -5,40 +5,39 @@ Per article rather than per paragraph: the archive's results are articles, and
 smaller and a count exact without grouping. The matching paragraphs of the
 articles on a page are found afterwards by archive.search.matching, with the
 same normalisation and tokens the index holds.
+
+The document itself is built by archive.search.documents, which the importer
+uses too; this class gives Haystack its view of it.
 """
 
 from __future__ import annotations
 
 from haystack import indexes
 
-from archive.filters import complete_date_number, month_of
 from archive.models import Article
-from archive.search.analysis import PARAGRAPH_BREAK, FieldTexts, analyse
-from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
-from archive.search.ranked import published_sort
-
-DOCUMENT_FIELDS = {"id", "django_ct", "django_id", *TEXT_FIELDS, *GRAM_FIELDS, *KEYWORD_FIELDS, *NUMERIC_FIELDS}
+from archive.search.documents import article_document, index_fields
 
 
-def searchable_paragraphs(article: Article) -> list[tuple[str, str]]:
-    """(text, language) of the paragraphs a search looks at: everything but page furniture, in order."""
-    return [(p.text, p.language) for p in article.paragraphs.all() if not p.is_boilerplate]
-
-
-def _body(article: Article) -> FieldTexts:
-    # Haystack prepares field by field; analyse the body once per article.
-    if not hasattr(article, "_search_body"):
-        article._search_body = analyse(searchable_paragraphs(article))
-    return article._search_body
-
-
-def _title(article: Article) -> FieldTexts:
-    if not hasattr(article, "_search_title"):
-        article._search_title = analyse([(article.title, article.title_language)])
-    return article._search_title
+def document_of(article: Article, *, fields: dict[str, str] | None = None) -> dict:
+    """The index document of a saved article: the rebuild's and the queue's, and the importer's,
+    whose workers have made the token `fields` already (from the page the article was written from)."""
+    if fields is None:
+        paragraphs = [(p.text, p.language, p.is_boilerplate) for p in article.paragraphs.all()]
+        fields = index_fields(title=article.title, title_language=article.title_language, paragraphs=paragraphs)
+    return article_document(
+        pk=article.pk,
+        language=article.language,
+        source_pk=article.source_id,
+        pub_year=article.pub_year,
+        pub_month=article.pub_month,
+        pub_day=article.pub_day,
+        updated_at=article.updated_at,
+        fields=fields,
+    )
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    # The fields Haystack knows of; their values come from document() (see full_prepare).
     text = indexes.CharField(document=True)
     chars = indexes.CharField()
     grams = indexes.CharField()
@@ -52,6 +51,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     source_pk = indexes.IntegerField()
     published_sort = indexes.IntegerField()
     published_on = indexes.IntegerField()
+    updated_at = indexes.IntegerField()
 
     def get_model(self):
         return Article
@@ -59,43 +59,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return Article.objects.prefetch_related("paragraphs").order_by("pk")
 
-    def prepare_text(self, article: Article) -> str:
-        return _body(article).words
-
-    def prepare_chars(self, article: Article) -> str:
-        return _body(article).chars
-
-    def prepare_grams(self, article: Article) -> str:
-        return _body(article).grams
-
-    def prepare_title_words(self, article: Article) -> str:
-        return _title(article).words
-
-    def prepare_title_chars(self, article: Article) -> str:
-        return _title(article).chars
-
-    def prepare_title_grams(self, article: Article) -> str:
-        return _title(article).grams
-
-    def prepare_pinyin(self, article: Article) -> str:
-        # Body and title in one field (a title is its own run, so no phrase spans the two).
-        parts = [text for text in (_body(article).pinyin, _title(article).pinyin) if text]
-        return f" {PARAGRAPH_BREAK} ".join(parts)
-
-    def prepare_month(self, article: Article) -> str:
-        return month_of(article.pub_year, article.pub_month)
-
-    def prepare_source_pk(self, article: Article) -> int:
-        return article.source_id or 0
-
-    def prepare_published_sort(self, article: Article) -> int:
-        return published_sort(article.pub_year, article.pub_month, article.pub_day)
-
-    def prepare_published_on(self, article: Article) -> int:
-        # What date ranges compare: only a complete date can fall inside one (archive.filters).
-        return complete_date_number(article.pub_year, article.pub_month, article.pub_day)
-
     def document(self, article: Article) -> dict:
-        """The Whoosh document for an article: Haystack's ids plus our fields."""
-        prepared = self.full_prepare(article)
-        return {key: value for key, value in prepared.items() if key in DOCUMENT_FIELDS and value is not None}
+        """The index document of a saved article (archive.search.documents)."""
+        return document_of(article)
+
+    def full_prepare(self, obj: Article, with_string_facet: bool = True) -> dict:
+        self.prepared_data = self.document(obj)
+        return self.prepared_data

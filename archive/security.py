@@ -1,9 +1,8 @@
 """Security middleware: a Content-Security-Policy, a per-IP rate limit on search, and a throttle on
-failed admin logins. Counters live in Django's cache (CACHES["default"]).
-
-With several worker processes and the default LocMemCache each process counts on its own, so the
-effective limit is the limit times the workers; point DJANGO_CACHE_URL at a shared cache (e.g.
-filecache:///var/tmp/archive-cache or redis://...) for an exact one.
+failed admin logins. Counters live in Django's cache (CACHES["default"]), which every worker
+process shares: the database cache by default (settings.py), so `gunicorn -w 4` allows what one
+process would. Django's database cache increments by reading then writing: two requests at the
+very same moment can count once, never more; memcached or Redis (DJANGO_CACHE_URL) count exactly.
 """
 
 from __future__ import annotations

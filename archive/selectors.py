@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from archive.filters import DATE_UNKNOWN, Filters, month_of
+from archive.dates import DATE_UNKNOWN, month_of
+from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Role
 from archive.text.normalise import to_simplified, to_traditional
 

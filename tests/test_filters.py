@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from archive.filters import DATE_UNKNOWN, FilterError, Filters
+from archive.dates import DATE_UNKNOWN
+from archive.filters import FilterError, Filters
 from archive.search.service import search_articles
 from tests.support.seeds import seed_numbers
 

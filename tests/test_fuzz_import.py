@@ -2,7 +2,7 @@
 
 Every file either imports whole, is skipped with a warning, or fails with one
 clear line naming the reason; no traceback, no half-written article, and the
-good files beside a bad one still import. The services layer is called
+good files beside a bad one still import. The importer (archive.importing) is called
 directly, on files in a temporary directory.
 """
 
@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from archive import services
+from archive.importing import FAILED, IMPORTED, SKIPPED, UPDATED, FileResult, import_file, import_paths
+from archive.importing.prepare import log as import_log
 from archive.models import Article, Paragraph
-from archive.services import FAILED, IMPORTED, SKIPPED, UPDATED, import_file, import_paths
 from archive.text.decode import DecodeError
 from archive.text.formats import parse_file
 from archive.text.pipeline import parse_page
@@ -73,9 +73,9 @@ def write(tmp_path: Path, data: bytes, *, suffix: str = ".txt") -> tuple[Path, s
     return path, name
 
 
-def assert_clean_outcome(path: Path, name: str) -> services.FileResult:
+def assert_clean_outcome(path: Path, name: str) -> FileResult:
     """Import one file and check the importer's promises for whatever came out."""
-    with mock.patch.object(services.log, "exception") as unexpected:
+    with mock.patch.object(import_log, "exception") as unexpected:
         result = import_file(path=path, source_file=name)
     assert not unexpected.called, f"unexpected exception while importing: {result.message}"
     assert result.outcome in (IMPORTED, UPDATED, FAILED, SKIPPED)
@@ -214,7 +214,7 @@ def test_files_over_the_limit_are_refused_with_a_message(tmp_path, settings):
 def test_failed_save_leaves_no_partial_article(tmp_path):
     """A failure after the Article row is written rolls the whole file back."""
     path, name = write(tmp_path, GOOD.encode())
-    with mock.patch.object(Paragraph.objects, "bulk_create", side_effect=RuntimeError("disk full")):
+    with mock.patch("archive.importing.writing.insert_paragraphs", side_effect=RuntimeError("disk full")):
         result = import_file(path=path, source_file=name)
     assert result.outcome == FAILED
     assert "\n" not in result.message
@@ -227,7 +227,7 @@ def test_failed_update_keeps_the_previous_version(tmp_path):
     assert import_file(path=path, source_file=name).outcome == IMPORTED
     before = list(Article.objects.get(source_file=name).paragraphs.values_list("text", flat=True))
     path.write_bytes(GOOD.encode() + "新的一行\n".encode())
-    with mock.patch.object(Paragraph.objects, "bulk_create", side_effect=RuntimeError("disk full")):
+    with mock.patch("archive.importing.writing.insert_paragraphs", side_effect=RuntimeError("disk full")):
         assert import_file(path=path, source_file=name).outcome == FAILED
     after = list(Article.objects.get(source_file=name).paragraphs.values_list("text", flat=True))
     assert after == before
@@ -253,7 +253,7 @@ def test_good_files_beside_bad_ones_import(tmp_path_factory, bad, good):
         (directory / f"bad-{index}.txt").write_bytes(data)
     for index, text in enumerate(good):
         (directory / f"good-{index}.txt").write_text(GOOD + text, encoding="utf-8")
-    with mock.patch.object(services.log, "exception") as unexpected:
+    with mock.patch.object(import_log, "exception") as unexpected:
         report = import_paths(paths=[directory], root=directory)
     assert not unexpected.called
     outcomes = {result.source_file: result for result in report.results}

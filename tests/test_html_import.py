@@ -12,8 +12,9 @@ from django.core.management import call_command
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.importing import CONFLICT, FAILED, IMPORTED, UNCHANGED, UPDATED, import_paths
 from archive.models import Article
-from archive.services import CONFLICT, FAILED, IMPORTED, UNCHANGED, UPDATED, import_paths, mark_curated
+from archive.services import mark_curated
 from archive.text.html import parse_html
 
 BODY_1 = "深圳政府六部门联合开展“售后服务”，为中小微企业复工复产疏通经络，针对疫情期间中小微企业遇到的困难统筹推进。"

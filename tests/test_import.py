@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
+from archive.importing import writing
 from archive.models import Article, IndexTask, Paragraph, Source
+from archive.search import indexer, recovery
+from archive.search.documents import version
+from tests.support import realtext
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +65,9 @@ def test_import_seeds_creates_articles(collection, seed, title, language, publis
     article = Article.objects.get(source_file=seed_file(collection, seed).name)
     assert (article.title, article.language, article.published_iso) == (title, language, published)
     assert article.paragraphs.filter(translation__isnull=False).count() == pairs
-    assert IndexTask.objects.filter(article_id=article.pk).exists()
+    # The command leaves the index up to date: the article at its version, nothing left queued.
+    assert indexer.engine().indexed_versions()[article.pk] == version(article.updated_at)
+    assert not IndexTask.objects.exists()
 
 
 def test_imported_article_details(collection) -> None:
@@ -110,6 +117,12 @@ def test_changed_file_updates_the_same_article(collection) -> None:
     assert updated.content_hash != article.content_hash
     assert updated.paragraphs.count() == 29
     assert Source.objects.filter(name="热讯网").count() == 1
+    # The replaced paragraphs stay in their history, the new ones start theirs; the article's too.
+    history = Paragraph.history.filter(article_id=article.pk)
+    assert history.filter(history_type="-").count() == 29
+    assert history.filter(history_type="+", history_change_reason="imported").count() == 58
+    assert history.filter(history_type="-", text__startswith="细微处下功夫").exists()
+    assert list(updated.history.values_list("history_type", "title")[:1]) == [("~", updated.title)]
 
 
 def test_bad_file_fails_alone(collection) -> None:
@@ -215,3 +228,103 @@ def test_missing_path_is_an_error(tmp_path) -> None:
 
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_seeds", str(tmp_path / "nope"), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+# --- batches, workers and the index ------------------------------------------------------------
+
+
+def snapshot_of_articles() -> dict:
+    return {
+        article.source_file: (
+            article.title,
+            article.language,
+            article.published_iso,
+            article.source.name if article.source else "",
+            [
+                (p.position, p.text, p.role, p.is_boilerplate, p.language)
+                for p in article.paragraphs.order_by("position")
+            ],
+        )
+        for article in Article.objects.select_related("source")
+    }
+
+
+@pytest.fixture
+def real_pages(tmp_path) -> Path:
+    folder = tmp_path / "real"
+    realtext.write_pages(folder, realtext.pages(count=150))
+    return folder
+
+
+def test_worker_processes_import_what_one_process_imports(real_pages) -> None:
+    code, out, _ = run("--workers", "2", str(real_pages))
+    assert code == 0 and "imported 150, updated 0" in out
+    with_workers = snapshot_of_articles()
+    assert recovery.drift().ok  # and the index holds each article at its version
+    Article.objects.all().delete()
+    code, out, _ = run("--workers", "1", str(real_pages))
+    assert code == 0 and "imported 150" in out
+    assert snapshot_of_articles() == with_workers
+    page = next(realtext.pages(count=1))
+    article = Article.objects.get(source_file=page.name)
+    assert (article.title, article.published_iso[:7]) == (page.title, f"{page.year}-{page.month:02d}")
+
+
+def test_a_page_failing_inside_a_batch_fails_alone(real_pages) -> None:
+    poisoned = list(realtext.pages(count=8))[7]
+    real_insert = writing.insert_paragraphs
+
+    body = next(line.text for line in poisoned.lines if line.role == realtext.BODY)
+
+    def insert_paragraphs(pages):
+        if any(paragraph.text == body for _, page in pages for paragraph in page.paragraphs):
+            raise RuntimeError("disk full")  # after its article row was written
+        real_insert(pages)
+
+    with mock.patch.object(writing, "insert_paragraphs", side_effect=insert_paragraphs):
+        code, out, err = run(str(real_pages))
+    assert code == 1
+    assert f"{poisoned.name}: RuntimeError: disk full" in err
+    assert "imported 149, updated 0, unchanged 0, failed 1" in out
+    assert not Article.objects.filter(source_file=poisoned.name).exists()
+    assert Article.objects.count() == 149 and recovery.drift().ok
+    code, out, _ = run(str(real_pages))  # the next run picks it up
+    assert code == 0 and "imported 1, updated 0, unchanged 149" in out
+
+
+def test_a_large_import_builds_a_fresh_index_with_the_articles_already_there(
+    real_pages, collection, monkeypatch, settings
+):
+    from archive.importing import run as import_run
+
+    run(str(collection))
+    seeds = set(Article.objects.values_list("pk", flat=True))
+    applied = []
+    settings.ARCHIVE_IMPORT_BATCH = 50  # a fresh index from 2 batches' pages on
+    monkeypatch.setattr(import_run, "_apply", lambda batch: applied.append(batch))
+    code, out, _ = run("--workers", "2", str(real_pages))
+    assert code == 0 and "imported 150" in out
+    assert applied == []  # no batch went to the live index: 150 pages outgrow its 5 articles
+    indexed = indexer.engine().indexed_versions()
+    assert set(indexed) == set(Article.objects.values_list("pk", flat=True)) and seeds <= set(indexed)
+    assert recovery.drift().ok and not IndexTask.objects.exists()
+    assert {"002", "003"} <= {name[:3] for name in found_names("口罩")}
+
+
+def found_names(query: str) -> list[str]:
+    from archive.search.service import search_articles
+
+    return [hit.article.source_file for hit in search_articles(query=query, per_page=100).results]
+
+
+def test_the_progress_bar_counts_pages_per_second(real_pages) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_seeds", "--progress", str(real_pages), stdout=out, stderr=err)
+    assert "150/150" in err.getvalue() and "page/s" in err.getvalue()
+
+
+def test_workers_must_be_positive(collection) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("import_seeds", "--workers", "0", str(collection), stdout=io.StringIO(), stderr=io.StringIO())

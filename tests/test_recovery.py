@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from archive.models import Article, Paragraph, Source
 from archive.search import recovery
@@ -124,7 +125,7 @@ def run_check(*args: str) -> tuple[int, str]:
 
 
 def test_check_index_command(seeded):
-    assert run_check() == (0, f"search index at {index_dir()}: ok\n")
+    assert run_check() == (0, f"search index at {index_dir()}: ok (5 articles in the database, 5 in the index)\n")
     before = counts()
     delete_toc()
     code, out = run_check()
@@ -132,3 +133,36 @@ def test_check_index_command(seeded):
     code, out = run_check("--repair")
     assert code == 0 and "rebuilt from the database (5 articles), now ok" in out
     assert counts() == before
+
+
+def test_check_index_names_queued_tasks_and_drift_and_repair_applies_them(seeded):
+    from archive.models import IndexTask
+    from archive.search import queue
+
+    article = Article.objects.get(source_file__startswith="004")
+    # What a process killed after its commit leaves: the change and its task, not yet applied.
+    Article.objects.filter(pk=article.pk).update(title="赛格广场通告", updated_at=timezone.now())
+    queue.record_tasks(article_ids=[article.pk])
+    # And a change nothing queued (a restore from an older backup of the index, say).
+    other = Article.objects.get(source_file__startswith="001")
+    Article.objects.filter(pk=other.pk).update(updated_at=timezone.now())
+    code, out = run_check()
+    assert code == 1
+    assert f"1 stale (ids {other.pk})" in out and "1 queued for reindexing" in out
+    code, out = run_check("--repair")
+    assert code == 0 and "reindexed 1 drifted articles, now ok" in out
+    assert not IndexTask.objects.exists()
+    assert found("赛格广场") == {"004"}
+    assert run_check()[0] == 0
+
+
+def test_a_new_process_applies_what_a_killed_one_left_queued(seeded):
+    from archive.models import IndexTask
+    from archive.search import queue
+
+    article = Article.objects.get(source_file__startswith="004")
+    Article.objects.filter(pk=article.pk).update(title="赛格广场通告", updated_at=timezone.now())
+    queue.record_tasks(article_ids=[article.pk])
+    recovery._checked.clear()  # a new process: its first search catches up
+    assert found("赛格广场") == {"004"}
+    assert not IndexTask.objects.exists()

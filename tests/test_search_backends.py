@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import timezone
 
 from archive.filters import Filters
 from archive.models import Article, Paragraph
@@ -83,6 +84,23 @@ class EngineContract:
         assert seed_numbers("赛格广场") == {"003"}
         Article.objects.get(pk=seeded["004"].pk).delete()
         assert seed_numbers("寶安") == set()
+
+    def test_drift_from_the_database_is_found_and_repaired(self, seeded):
+        """check_index's comparison, through the engine: each article at its version in the index."""
+        assert recovery.drift().ok
+        stale, lost = seeded["002"], seeded["004"]
+        # Changes the queue never heard of: a row edited behind its back, a document lost, one left over.
+        Article.objects.filter(pk=stale.pk).update(title="赛格广场通告", updated_at=timezone.now())
+        indexer.engine().apply(documents=[], removed_ids=[indexer.identifier(lost.pk)])
+        ghost = indexer.all_documents().__next__() | {"id": indexer.identifier(999_999), "article_pk": 999_999}
+        indexer.engine().apply(documents=[ghost], removed_ids=[])
+        found = recovery.drift()
+        assert (found.stale, found.missing, found.extra) == ([stale.pk], [lost.pk], [999_999])
+        assert not found.ok and "1 stale" in found.describe()
+        assert seed_numbers("赛格广场") == set()
+        recovery.repair_drift()
+        assert recovery.drift().ok
+        assert seed_numbers("赛格广场") == {"002"} and seed_numbers("寶安") == {"004"}
 
     def test_an_emptied_index_is_rebuilt_from_the_database(self, seeded):
         indexer.engine().build_fresh(documents=[])

@@ -24,9 +24,12 @@ def test_security_headers_on_every_response(client, url):
 
 
 @pytest.mark.parametrize("url", ["/api/search", "/search/"])
-def test_search_rate_limit_answers_429_with_retry_after(client, settings, url):
+def test_search_rate_limit_answers_429_with_retry_after(client, settings, url, monkeypatch):
+    from archive import security
+
     settings.ARCHIVE_SEARCH_RATE_LIMIT = 3
     settings.ARCHIVE_SEARCH_RATE_WINDOW = 60
+    monkeypatch.setattr(security.time, "time", lambda: 1_800_000_030.0)  # mid-window: no minute turns mid-test
     statuses = [client.get(url, {"q": ""}, REMOTE_ADDR="203.0.113.7").status_code for _ in range(5)]
     assert 429 not in statuses[:3]
     assert statuses[3:] == [429, 429]
@@ -92,3 +95,78 @@ def test_lock_expires(client, admin_user, settings):
     assert login(client, "editor", "correct horse battery").status_code == 429
     cache.clear()  # what the lockout timeout does after ARCHIVE_LOGIN_LOCKOUT_SECONDS
     assert login(client, "editor", "correct horse battery").status_code == 302
+
+
+# --- limits shared by worker processes -------------------------------------------------------------
+
+WORKER = """
+import sys
+
+import django
+
+django.setup()
+from django.test import Client
+
+client, kind, count = Client(), sys.argv[1], int(sys.argv[2])
+for _ in range(count):
+    if kind == "search":
+        response = client.get("/api/search", {"q": ""}, REMOTE_ADDR="203.0.113.9")
+    else:
+        login = {"username": "editor", "password": sys.argv[3]}
+        response = client.post("/admin/login/", login, REMOTE_ADDR="198.51.100.9")
+    print(response.status_code)
+"""
+
+
+def worker_env(tmp_path, **extra: str) -> dict[str, str]:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)  # a database of this test's own, never the suite's
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", ARCHIVE_DATA_DIR=str(tmp_path), **extra)
+    return env
+
+
+def as_worker(env: dict[str, str], *args: str) -> list[int]:
+    """One worker process's requests (a Django process of its own, as gunicorn runs each worker)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WORKER, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [int(line) for line in done.stdout.split()]
+
+
+@pytest.mark.parametrize(("cache", "shared"), [("", True), ("locmemcache://", False)])
+def test_the_search_limit_counts_across_worker_processes(tmp_path, cache, shared):
+    import subprocess
+    import sys
+
+    # A day-long window, so that no window ends between the two processes.
+    extra = {"ARCHIVE_SEARCH_RATE_LIMIT": "4", "ARCHIVE_SEARCH_RATE_WINDOW": "86400"}
+    extra.update({"DJANGO_CACHE_URL": cache} if cache else {})
+    env = worker_env(tmp_path, **extra)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True, timeout=120)
+    assert as_worker(env, "search", "3") == [200, 200, 200]
+    second = as_worker(env, "search", "3")
+    # The default database cache: the second process continues the first one's count.
+    # A per-process cache (locmemcache://) lets each worker allow the limit on its own.
+    assert second == ([200, 429, 429] if shared else [200, 200, 200])
+
+
+def test_the_login_throttle_counts_across_worker_processes(tmp_path):
+    import subprocess
+    import sys
+
+    env = worker_env(tmp_path, ARCHIVE_LOGIN_MAX_FAILURES="3")
+    for command in (["migrate", "-v0"], ["shell", "-c", CREATE_EDITOR]):
+        subprocess.run([sys.executable, "manage.py", *command], env=env, check=True, timeout=120)
+    assert as_worker(env, "login", "2", "wrong") == [200, 200]  # the form again, with its error
+    assert as_worker(env, "login", "2", "wrong") == [200, 429]  # the third failure, in another process, locks
+    assert as_worker(env, "login", "1", "correct horse battery") == [429]
+
+
+CREATE_EDITOR = (
+    "from django.contrib.auth import get_user_model; "
+    "get_user_model().objects.create_superuser('editor', 'editor@example.org', 'correct horse battery')"
+)

@@ -3,7 +3,8 @@
 Haystack's stock Whoosh backend analyses text with an English stemmer, stores
 every field and writes through an AsyncWriter that drops updates when Whoosh's
 lock is taken. Here the schema is ours (see ArticleIndex), nothing big is
-stored, and every write happens under archive.search.queue's writer lock.
+stored, every write happens under archive.search.queue's writer lock, and
+segments are written by archive.search.whoosh_writing.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
-from whoosh.codec.base import FieldWriter
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from archive.search import whoosh_writing
 from archive.search.analysis import INDEX_FORMAT, pretokenised_analyzer
 
 log = logging.getLogger("archive.search")
@@ -45,7 +46,8 @@ def term_fields(field: str) -> tuple[str, str, str]:
     return "text", "chars", "grams"
 
 
-NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort", "published_on")
+# updated_at: the article's version (archive.search.documents.version), for check_index.
+NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort", "published_on", "updated_at")
 
 
 def build_archive_schema() -> Schema:
@@ -81,6 +83,19 @@ def index_format(directory: Path) -> int | None:
         return None
 
 
+def _abandon(writer) -> None:
+    """Cancel a writer that failed, even half-way through its commit: Whoosh's lock must go."""
+    try:
+        writer.cancel()
+    except Exception:
+        if getattr(writer, "writelock", None) is not None:
+            writer.writelock.release()
+
+
+def _pool() -> dict:
+    return {"poolclass": whoosh_writing.CompactPool, "limitmb": settings.ARCHIVE_INDEX_WRITER_MB}
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         return "text", build_archive_schema()
@@ -98,16 +113,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=30.0)
+        writer = self.index.writer(timeout=30.0, **_pool())
         try:
             for identifier in removed_ids:
                 writer.delete_by_term(ID, identifier)
             for document in documents:
                 writer.update_document(**document)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
-        writer.commit()
 
     def update(self, index, iterable, commit=True):
         documents = [index.full_prepare(obj) for obj in iterable]
@@ -129,30 +144,44 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         fresh.mkdir(parents=True)
         new_index = FileStorage(str(fresh)).create_index(build_archive_schema())
         if processes > 1:  # each writer process leaves its own segment
-            writer = new_index.writer(procs=processes, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, multisegment=True)
+            writer = new_index.writer(procs=processes, multisegment=True, **_pool())
         else:
-            writer = new_index.writer(limitmb=2 * settings.ARCHIVE_INDEX_WRITER_MB)
+            writer = new_index.writer(**_pool())
         try:
             for document in documents:
                 writer.add_document(**document)
+            writer.commit()
+            _write_format(fresh)
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        writer.commit()
-        _write_format(fresh)
         old = live.with_name(live.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if live.exists():
             os.rename(live, old)
+        # A crash here leaves .old and a complete .new: finish_interrupted_swap() completes it.
         os.rename(fresh, live)
         shutil.rmtree(old, ignore_errors=True)
         self.setup_complete = False
         self.setup()
 
+    def finish_interrupted_swap(self) -> bool:
+        """Complete a build_fresh() killed between its two renames (the live index moved aside, the
+        new one, already committed, not yet in place). True when it did."""
+        live = Path(self.path)
+        fresh, old = live.with_name(live.name + ".new"), live.with_name(live.name + ".old")
+        if live.exists() or not (old.exists() and whoosh_index.exists_in(str(fresh))):
+            return False
+        os.rename(fresh, live)
+        shutil.rmtree(old, ignore_errors=True)
+        log.warning("search index at %s: completed a rebuild's swap that a crash had interrupted", live)
+        return True
+
     def is_healthy(self) -> bool:
         """True when the index opens, its schema is ours and its tokens are of today's format."""
         try:
+            self.finish_interrupted_swap()
             if not whoosh_index.exists_in(self.path) or index_format(Path(self.path)) != INDEX_FORMAT:
                 return False
             opened = whoosh_index.open_dir(self.path)
@@ -168,32 +197,4 @@ class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
 
 
-class _MemoLengths:
-    """A segment's field lengths, read once per document and field instead of once per posting."""
-
-    def __init__(self, lengths) -> None:
-        self._lengths = lengths
-        self._memo: dict[tuple[int, str], int] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        key = (docnum, fieldname)
-        if key not in self._memo:
-            self._memo[key] = self._lengths.doc_field_length(docnum, fieldname, default)
-        return self._memo[key]
-
-
-def _memoise_lengths_when_writing() -> None:
-    # Whoosh's writer looks up a document's field length from disk for every
-    # posting it writes (a third of a commit's time); memoise the look-up.
-    original = FieldWriter.add_postings
-    if getattr(original, "memoised", False):
-        return
-
-    def add_postings(self, schema, lengths, items):
-        return original(self, schema, _MemoLengths(lengths) if lengths else lengths, items)
-
-    add_postings.memoised = True
-    FieldWriter.add_postings = add_postings
-
-
-_memoise_lengths_when_writing()
+whoosh_writing.install()

@@ -412,6 +412,22 @@ class ElasticEngine:
             return None
         return self.cluster.count(index=self.index)
 
+    def indexed_versions(self) -> dict[int, int]:
+        """{article pk: version} of every document behind the alias (none without an alias), read
+        PAGE at a time in pk order after the last hit's sort value."""
+        if not self.cluster.alias_targets(alias=self.index):
+            return {}
+        versions: dict[int, int] = {}
+        body: dict = {"query": {"match_all": {}}, "sort": [{"article_pk": "asc"}], "size": PAGE,
+                      "_source": ["article_pk", "updated_at"]}  # fmt: skip
+        while True:
+            hits = self.cluster.search(index=self.index, body=body)["hits"]["hits"]
+            for hit in hits:
+                versions[hit["_source"]["article_pk"]] = hit["_source"].get("updated_at", 0)
+            if len(hits) < PAGE:
+                return versions
+            body["search_after"] = hits[-1]["sort"]
+
     def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
         """Article pks from start to stop of the ranked matches (stop=None: all), the count and the facets."""
         query = build_query(parsed, filters)

@@ -70,16 +70,19 @@ def sync_articles(*, article_ids: Iterable[int]) -> None:
     )
 
 
-def all_documents(*, batch_size: int = 500) -> Iterator[dict]:
+def all_documents(*, batch_size: int = 500, skip: set[int] | frozenset[int] = frozenset()) -> Iterator[dict]:
+    """The document of every article in the database (but those in `skip`), in pk order."""
     queryset = _INDEX.index_queryset()
     last_pk = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
-        if not batch:
+        pks = list(Article.objects.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not pks:
             return
-        for article in batch:
-            yield _INDEX.document(article)
-        last_pk = batch[-1].pk
+        last_pk = pks[-1]
+        wanted = [pk for pk in pks if pk not in skip]
+        if wanted:
+            for article in queryset.filter(pk__in=wanted):
+                yield _INDEX.document(article)
 
 
 def rebuild() -> int:

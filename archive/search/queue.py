@@ -13,6 +13,13 @@ waiting for a Whoosh commit (which may merge segments). Elsewhere (commands,
 shell, tests) it is drained synchronously, so the index is current on return.
 Tests that save through the test client call `wait_for_background()` first.
 A background drain that dies leaves its tasks queued: the next drain applies them.
+
+Every queued change also moves the article's `updated_at`, in the same transaction: the index
+stores that version with each document (archive.search.documents), so `check_index` can tell
+a stale document from a current one. A process killed after its commit leaves its tasks
+queued; the next process applies them on its first search (`catch_up`) or its first write.
+A queue holding a large share of the archive (a killed import of a large folder) is applied
+by rebuilding the index rather than article by article.
 """
 
 from __future__ import annotations
@@ -29,12 +36,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils import timezone
 
-from archive.models import IndexTask
+from archive.models import Article, IndexTask
 
 log = logging.getLogger("archive.search")
 
 DRAIN_BATCH = 500
+# A queue of more distinct articles than this, and than a third of the index, is applied by a rebuild.
+REBUILD_FROM = 2000
 
 # True while a web request is being handled (set by archive.middleware).
 _in_web_request: contextvars.ContextVar[bool] = contextvars.ContextVar("archive_in_web_request", default=False)
@@ -112,13 +122,22 @@ def enqueue(*, article_ids: Iterable[int]) -> None:
     ids = sorted(set(article_ids))
     if not ids:
         return
-    IndexTask.objects.bulk_create([IndexTask(article_id=article_id) for article_id in ids])
+    # QuerySet.update: no signal, no history row; a deleted article simply has no row to touch.
+    Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    record_tasks(article_ids=ids)
     connection = transaction.get_connection()
     # One drain per transaction, however many rows it saved (an inline formset saves
     # dozens of paragraphs). Callbacks of a rolled-back savepoint are dropped by
     # Django, so this never skips the drain a committed change needs.
     if not any(entry[1] is _after_commit for entry in connection.run_on_commit):
         transaction.on_commit(_after_commit)
+
+
+def record_tasks(*, article_ids: list[int]) -> list[int]:
+    """Write one task per article (in the caller's transaction, which has set their updated_at);
+    returns the tasks' ids, in the same order. Nothing is drained: enqueue() or the caller does it."""
+    tasks = IndexTask.objects.bulk_create([IndexTask(article_id=article_id) for article_id in article_ids])
+    return [task.pk for task in tasks]
 
 
 @contextmanager
@@ -185,6 +204,23 @@ def pending() -> bool:
     return IndexTask.objects.exists()
 
 
+def queued_articles() -> set[int]:
+    """The articles with tasks waiting."""
+    return set(IndexTask.objects.values_list("article_id", flat=True).distinct())
+
+
+def catch_up() -> None:
+    """Apply tasks a previous process left queued (it was killed, or its drain failed): once per
+    process, on its first search. In a web request it runs in the background, so no visitor waits."""
+    if not pending():
+        return
+    log.info("index tasks left queued by an earlier process: applying them")
+    if _in_web_request.get() and settings.ARCHIVE_INDEX_IN_BACKGROUND:
+        drain_in_background()
+    else:
+        drain_safely()
+
+
 def drain() -> None:
     """Apply every queued task, unless another process holds the writer lock.
 
@@ -204,6 +240,8 @@ def drain_locked() -> None:
     """Apply queued tasks; the caller holds the writer lock."""
     from archive.search import indexer
 
+    if _worth_a_rebuild():
+        rebuild_locked()
     while True:
         tasks = list(IndexTask.objects.order_by("id")[:DRAIN_BATCH])
         if not tasks:
@@ -211,3 +249,52 @@ def drain_locked() -> None:
         indexer.sync_articles(article_ids={task.article_id for task in tasks})
         # Delete exactly what was applied: on PostgreSQL a lower id may commit later.
         IndexTask.objects.filter(id__in=[task.id for task in tasks]).delete()
+
+
+def _worth_a_rebuild() -> bool:
+    from archive.search import indexer
+
+    queued = IndexTask.objects.values("article_id").distinct().count()
+    if queued <= REBUILD_FROM:
+        return False
+    try:
+        indexed = indexer.engine().document_count() or 0
+    except Exception:  # a missing or unreadable index: rebuilding is the way back anyway
+        return True
+    return queued * 3 > indexed
+
+
+def rebuild_locked() -> int:
+    """Rebuild the index from the database and drop the tasks it covered (the caller holds the
+    writer lock). A task is covered when it was queued before the rebuild started reading;
+    tasks queued since stay for the next drain. Returns the number of articles indexed."""
+    from archive.search import indexer
+
+    covered = list(IndexTask.objects.values_list("id", flat=True))
+    count = indexer.rebuild()
+    delete_tasks(task_ids=covered)
+    return count
+
+
+def delete_tasks(*, task_ids: list[int]) -> None:
+    for start in range(0, len(task_ids), DRAIN_BATCH):
+        IndexTask.objects.filter(id__in=task_ids[start : start + DRAIN_BATCH]).delete()
+
+
+def apply_written_locked(*, documents: dict[int, tuple[int, dict]]) -> None:
+    """Apply documents their writer built along with the tasks it queued (the caller holds the
+    writer lock): {article id: (task id, document)}.
+
+    A document goes in only while its task is the article's only one queued: a drain that has
+    already applied it from the database deleted the task, and a later change queued another,
+    which drain_locked() then applies from the database. Either way the database wins.
+    """
+    from archive.search import indexer
+
+    queued: dict[int, set[int]] = {}
+    for task_id, article_id in IndexTask.objects.filter(article_id__in=documents).values_list("id", "article_id"):
+        queued.setdefault(article_id, set()).add(task_id)
+    current = [document for article_id, (task_id, document) in documents.items() if queued.get(article_id) == {task_id}]
+    if current:
+        indexer.engine().apply(documents=current, removed_ids=[])
+    delete_tasks(task_ids=[task_id for task_id, _ in documents.values()])

@@ -7,12 +7,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-def published_sort(year: int | None, month: int | None, day: int | None) -> int:
-    """The index's published_sort column: yyyymmdd with unknown parts as 0, so a year-only date
-    sorts before that year's days and an unknown date is 0."""
-    return (year or 0) * 10000 + (month or 0) * 100 + (day or 0)
-
-
 @dataclass(frozen=True)
 class Ranked:
     """Article pks from `start` to `stop` of the ranked matches, how many matched in all, and the

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
-from archive.filters import DATE_UNKNOWN, Filters
+from archive.dates import DATE_UNKNOWN
+from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Source
 from archive.search import cedict, crosslang, indexer, recovery
 from archive.search.highlight import highlight, snippet

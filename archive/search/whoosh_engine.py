@@ -56,6 +56,7 @@ class WhooshEngine:
 
     def state(self) -> str:
         try:
+            self.backend.finish_interrupted_swap()
             if not whoosh_index.exists_in(self.location):
                 return MISSING
         except Exception:  # unreadable TOC files fail with many exception types
@@ -65,6 +66,13 @@ class WhooshEngine:
     def document_count(self) -> int:
         with whoosh_index.open_dir(self.location).searcher() as searcher:
             return searcher.doc_count()
+
+    def indexed_versions(self) -> dict[int, int]:
+        """{article pk: version} of every document in the index (archive.search.documents.version)."""
+        snapshot = self.snapshot()
+        live = snapshot.live
+        pks, versions = snapshot.columns["article_pk"][live].tolist(), snapshot.columns["updated_at"][live].tolist()
+        return dict(zip(pks, versions, strict=True))
 
     def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
         snapshot = self.snapshot()

@@ -8,7 +8,7 @@ from django import template
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext, pgettext
 
-from archive.filters import DATE_UNKNOWN
+from archive.dates import DATE_UNKNOWN
 from archive.models import Article, Language
 from archive.search.cedict import SOURCE as CEDICT
 

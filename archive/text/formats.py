@@ -2,7 +2,7 @@
 
 One file, one page: plain text (archive.text.pipeline) and saved HTML pages
 (archive.text.html). Files holding many pages, WARC archives and JSON Lines
-exports, are read record by record by archive.record_import.
+exports, are read record by record by archive.importing.records.
 """
 
 from __future__ import annotations

@@ -78,6 +78,13 @@ def paragraph_language(text: str, *, chinese_default: str = SIMPLIFIED) -> str:
     return UNKNOWN
 
 
+def title_language(title: str, *, article_language: str) -> str:
+    """The language of a title: the article's, or for a bilingual or unknown article, the title's own."""
+    if article_language in (ENGLISH, SIMPLIFIED, TRADITIONAL):
+        return article_language
+    return paragraph_language(title)
+
+
 def chinese_script_of(texts: Iterable[str]) -> str:
     """The script of a body of Chinese text taken together (ties → simplified)."""
     traditional = simplified = 0

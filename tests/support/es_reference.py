@@ -8,10 +8,11 @@ searches by executing our DSL over the documents' _source as Lucene would see th
 - text fields split on whitespace, each array element after the last one's position plus the
   mapping's position_increment_gap (so a phrase never spans two paragraphs);
 - bool (must, should, filter, must_not, minimum_should_match), term, prefix, match_phrase
-  (slop 0), constant_score and range; anything else raises, so the tests notice new DSL;
+  (slop 0), constant_score, range and match_all; anything else raises, so the tests notice new DSL;
 - Lucene's BM25 (idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)), k1 and b from the mapping;
   a phrase's idf is the sum of its terms'), a prefix scoring 1, scores rounded to float32;
-- sort on _score and fields, from/size, search_after, track_total_hits and terms aggregations.
+- sort on _score and fields, from/size, search_after, track_total_hits, terms aggregations, and
+  `_source` either false or a list of the fields to return.
 
 Lengths are exact here where Lucene stores them lossily, so BM25 agrees only approximately;
 which documents match does not depend on it.
@@ -238,6 +239,10 @@ class Searcher:
     def _constant_score(self, body: dict, identifier: str) -> float | None:
         return None if self.score(body["filter"], identifier) is None else float(body.get("boost", 1.0))
 
+    def _match_all(self, body: dict, identifier: str) -> float | None:
+        assert not body, body
+        return 1.0
+
     def _range(self, body: dict, identifier: str) -> float | None:
         ((name, bounds),) = body.items()
         value = self.sources[identifier].get(name)
@@ -250,7 +255,8 @@ class Searcher:
 
     def search(self, body: dict) -> dict:
         assert set(body) <= {"query", "sort", "size", "from", "_source", "track_total_hits", "aggs", "search_after"}
-        assert body.get("_source") is False
+        wanted = body.get("_source")
+        assert wanted is False or (isinstance(wanted, list) and set(wanted) <= set(self.properties)), wanted
         matches = []
         for identifier in self.sources:
             found = self.score(body["query"], identifier)
@@ -265,7 +271,12 @@ class Searcher:
             after = self._sort_key(body["sort"], body["search_after"])
             hits = [hit for hit in hits if self._sort_key(body["sort"], hit["sort"]) > after]
         offset = body.get("from", 0)
-        response: dict = {"hits": {"hits": hits[offset : offset + body.get("size", 10)]}}
+        hits = hits[offset : offset + body.get("size", 10)]
+        if wanted:
+            for hit in hits:
+                source = self.sources[hit["_id"]]
+                hit["_source"] = {name: source[name] for name in wanted if name in source}
+        response: dict = {"hits": {"hits": hits}}
         if body.get("track_total_hits"):
             response["hits"]["total"] = {"value": len(matches), "relation": "eq"}
         if "aggs" in body:

@@ -19,6 +19,7 @@ known by construction, so tests can check the importer and the search against th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import json
@@ -185,8 +186,25 @@ def english_furniture(number: int, related: Sequence[str]) -> list[str]:
     return lines
 
 
-def render(post: Post, *, style: str, related: Sequence[Post] = ()) -> Page:
-    """The post as a page in one of STYLES, with `related` posts' headlines in its related list."""
+def varied(post: Post, variant: int) -> Post:
+    """The post with its sentences in another order and a counter added, for corpora larger than the
+    real one (variant 0 is the post itself): the same vocabulary, different text and content hash."""
+    if not variant:
+        return post
+    sentences = [sentence for sentence in _SENTENCE_END.split(post.body) if sentence.strip()]
+    shift = variant % len(sentences) if sentences else 0
+    body = "".join(sentences[shift:] + sentences[:shift]) + f"（第{variant}次转载，编号{post.number:05d}-{variant}）"
+    return Post(number=post.number, title=post.title, body=body, date=post.date, url=f"{post.url}?v={variant}")
+
+
+def render(post: Post, *, style: str, related: Sequence[Post] = (), variant: int = 0) -> Page:
+    """The post as a page in one of STYLES, with `related` posts' headlines in its related list.
+
+    A `variant` above 0 renders varied(post, variant) under its own name (…-v<variant>.txt)."""
+    if variant:
+        page = render(varied(post, variant), style=style, related=related)
+        stem, dot, suffix = page.name.rpartition(".")
+        return dataclasses.replace(page, name=f"{stem}-v{variant}{dot}{suffix}")
     title = headline(post)
     source = _pick(SOURCES, post.number)
     body = body_paragraphs(post.body)
@@ -233,13 +251,15 @@ def render(post: Post, *, style: str, related: Sequence[Post] = ()) -> Page:
 
 def pages(*, count: int | None = None, styles: Sequence[str] = STYLES, start: int = 0) -> Iterator[Page]:
     """Posts from `start` on, each rendered in the next style in turn, with the three posts after it
-    (cyclically) in its related-news list; `count` pages in all (every post once when None)."""
+    (cyclically) in its related-news list; `count` pages in all (every post once when None). Past the
+    last post the corpus starts again with variants (varied()): 1 on the second round, 2 on the third…"""
     everything = posts()
     total = len(everything) - start if count is None else count
     for offset in range(total):
         number = (start + offset) % len(everything)
         related = [everything[(number + k) % len(everything)] for k in (1, 2, 3)]
-        yield render(everything[number], style=styles[offset % len(styles)], related=related)
+        variant = (start + offset) // len(everything)
+        yield render(everything[number], style=styles[offset % len(styles)], related=related, variant=variant)
 
 
 def write_pages(directory: Path, rendered: Iterable[Page]) -> list[Page]:

@@ -1,4 +1,4 @@
-"""python manage.py import_seeds [PATH ...]: import scraped pages (see archive.services)."""
+"""python manage.py import_seeds [PATH ...]: import scraped pages (see archive.importing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.services import ImportRefused, collect_files, import_paths
+from archive.importing import ImportRefused, count_files, import_paths
 
 
 class Command(BaseCommand):
@@ -23,17 +23,35 @@ class Command(BaseCommand):
             help="re-import unchanged files, and overwrite articles edited in the admin since their import",
         )
         parser.add_argument("--progress", action="store_true", help="show a progress bar even when not on a TTY")
+        parser.add_argument(
+            "--workers",
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes that parse pages (default: one per core; 1 parses in this process)",
+        )
 
-    def handle(self, *args, paths: list[Path], dry_run: bool, force: bool, progress: bool, **options) -> None:
+    def handle(self, *args, paths: list[Path], dry_run: bool, force: bool, progress: bool, workers, **options):
         paths = paths or [Path(settings.BASE_DIR) / "seeds"]
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1")
         try:
-            count = len(collect_files(paths=paths))
+            count = count_files(paths)
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
-        show_progress = count > 3 and (progress or self.stderr.isatty())
-        report = import_paths(
-            paths=paths, dry_run=dry_run, force=force, progress=show_progress, progress_stream=self.stderr._out
+        bar = (
+            ProgressBar(total=count, stream=self.stderr._out)
+            if count > 3 and (progress or self.stderr.isatty())
+            else None
         )
+        try:
+            report = import_paths(
+                paths=paths, dry_run=dry_run, force=force, workers=workers, progress=bar, expected=count,
+                keep_results=False,
+            )  # fmt: skip
+        finally:
+            if bar is not None:
+                bar.close()
         for result in report.warnings:
             self.stderr.write(self.style.WARNING(f"{result.source_file}: {result.message}"))
         for result in report.failures:
@@ -43,3 +61,23 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
         if report.failures or report.conflicts:
             sys.exit(1)
+
+
+class ProgressBar:
+    """A tqdm bar counting pages (a WARC or JSON Lines file holds many), with pages/s."""
+
+    def __init__(self, *, total: int, stream) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc="importing", unit="page", unit_scale=False, file=stream)
+
+    def advance(self, pages: int) -> None:
+        if self.bar.n + pages > self.bar.total:
+            self.bar.total = self.bar.n + pages
+        self.bar.update(pages)
+
+    def note(self, text: str) -> None:
+        self.bar.set_postfix_str(text)
+
+    def close(self) -> None:
+        self.bar.close()

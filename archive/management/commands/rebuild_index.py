@@ -7,7 +7,7 @@ applied right after, under the same writer lock.
 
 from django.core.management.base import BaseCommand
 
-from archive.search import cedict, indexer, queue
+from archive.search import cedict, queue
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with queue.writer_lock(blocking=True):
-            count = indexer.rebuild()
+            count = queue.rebuild_locked()
             queue.drain_locked()
         self.stdout.write(f"Indexed {count} articles.")
         # Built once into DATA_DIR/cache (a few seconds), so no visitor's first expanded search waits.

@@ -1,0 +1,83 @@
+"""Worker processes for the CPU-bound part of an import (archive.importing.prepare).
+
+Chunks of items go to a process pool and come back in order, with at most `depth` chunks per
+worker in flight, so memory stays bounded however many items the stream holds. Workers are
+forked once the segmenter and converters are loaded, so they share those pages with the parent;
+they never use the parent's database connection (prepare touches no database), and they end
+when the parent does, even when it is killed (archive.orphans).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+from django.db import connections
+
+from archive.orphans import die_with_parent
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and OpenCC's tables before forking, so workers share them."""
+    from archive.search.documents import index_fields
+
+    index_fields(title="預熱 warm-up", title_language="zh-Hant", paragraphs=[("复工复产，口罩。", "zh-Hans", False)])
+
+
+class Workers:
+    """`map` runs a function over chunks in `processes` worker processes (in this process when 1)."""
+
+    def __init__(self, processes: int, *, depth: int = 2) -> None:
+        self.processes = processes
+        self.depth = depth
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        if self.processes > 1:
+            warm_up()
+            # Forked children keep the parent's open database connections: close them first, so
+            # nothing the children inherit is ever in use (they never query).
+            connections.close_all()
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
+            self._pool.submit(int).result()  # start the processes now, before any lock or thread exists
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map(self, function: Callable[[list[T]], R], chunks: Iterable[list[T]]) -> Iterator[R]:
+        """function(chunk) for each chunk, in order."""
+        if self._pool is None:
+            for chunk in chunks:
+                yield function(chunk)
+            return
+        pending: deque = deque()
+        limit = self.processes * self.depth
+        for chunk in chunks:
+            pending.append(self._pool.submit(function, chunk))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
