@@ -116,9 +116,10 @@ def test_an_elasticsearch_url_selects_the_cluster_engine(tmp_path):
 
 def test_mapping_covers_exactly_the_indexed_fields():
     properties = index_mapping()["mappings"]["properties"]
+    fields = index_fields(title="t", title_language="en", paragraphs=[])
     document = article_document(
         pk=1, language="en", source_pk=None, pub_year=2020, pub_month=3, pub_day=None,
-        updated_at=datetime.datetime(2020, 3, 1, tzinfo=datetime.UTC), fields=index_fields(title="t", paragraphs=[]),
+        updated_at=datetime.datetime(2020, 3, 1, tzinfo=datetime.UTC), fields=fields,
     )  # fmt: skip
     assert set(properties) == set(document)
 

@@ -31,7 +31,7 @@ def documents(count: int) -> list[dict]:
             article_document(
                 pk=pk, language=page.language, source_pk=pk % 7, pub_year=page.year, pub_month=page.month,
                 pub_day=page.day, updated_at=_when(pk),
-                fields=index_fields(title=page.title, paragraphs=paragraphs),
+                fields=index_fields(title=page.title, title_language=page.language, paragraphs=paragraphs),
             )
         )  # fmt: skip
     return found

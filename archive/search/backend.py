@@ -19,9 +19,10 @@ from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
+from whoosh import columns
 from whoosh import index as whoosh_index
+from whoosh.fields import COLUMN, TEXT, Schema
 from whoosh.fields import ID as WhooshID
-from whoosh.fields import NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from archive.search import whoosh_writing
@@ -64,8 +65,9 @@ def build_archive_schema() -> Schema:
     for name in KEYWORD_FIELDS:
         fields[name] = WhooshID(stored=False, sortable=True)
     for name in NUMERIC_FIELDS:
-        # Columns (sortable) let a search read these for every match without stored fields.
-        fields[name] = NUMERIC(numtype=int, bits=64, stored=False, sortable=True, signed=False)
+        # Only ever read as columns (pks for results, sorting, filters, facets, versions): no terms.
+        # A NUMERIC field would also index 16 terms per value, most of them unique to one article.
+        fields[name] = COLUMN(columns.NumericColumn("q", default=0))
     return Schema(**fields)
 
 

@@ -140,7 +140,7 @@ class SegmentData:
         self.count = reader.doc_count_all()
         self.columns: dict[str, np.ndarray] = {}
         for name in NUMERIC_FIELDS:
-            self.columns[name] = np.asarray(whoosh_reading.column(reader, name), dtype=np.int64)
+            self.columns[name] = whoosh_reading.number_column(reader, name)
         for name in KEYWORD_FIELDS:
             self.columns[name] = VOCABULARY.encode(whoosh_reading.column(reader, name))
         self.lengths: dict[str, np.ndarray] = {}

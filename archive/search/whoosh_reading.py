@@ -116,6 +116,18 @@ def field_lengths(reader, fieldname: str) -> np.ndarray | None:
     return BYTE_LENGTHS[padded]
 
 
+def number_column(reader, fieldname: str) -> np.ndarray:
+    """A column of 64-bit numbers (NumericColumn "q") as it lies in the file: big-endian, documents
+    past its end holding the default, 0."""
+    found = reader.column_reader(fieldname, translate=False)
+    padded = np.zeros(reader.doc_count_all(), dtype=np.int64)
+    if not hasattr(found, "_dbfile"):  # no document holds anything but the default
+        return padded
+    stored = np.frombuffer(found._dbfile.get(found._basepos, found._count * 8), dtype=">i8")
+    padded[: len(stored)] = stored
+    return padded
+
+
 def column(reader, fieldname: str) -> list:
     """A sortable field's value for every document of the segment (bytes decoded to str)."""
     return [value.decode() if isinstance(value, bytes) else value for value in reader.column_reader(fieldname)]
