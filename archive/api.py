@@ -63,9 +63,9 @@ def list_query(params) -> ListQuery:
 
 def matching_article_ids(*, query: str, filters: Filters | None = None) -> list[int]:
     """Every article matching a search, best first, through the search service's ranking."""
-    from archive.search import service
+    from archive.search import results
 
-    return service.matching_article_ids(query=query, filters=filters)
+    return results.matching_article_ids(query=query, filters=filters)
 
 
 def encode_cursor(article_id: int) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.filters import FilterError, Filters
 from archive.models import Language, Source
+from archive.search.engines.base import NEWEST, OLDEST, RELEVANCE
 from archive.selectors import SCRIPTS
 
 
@@ -50,8 +51,17 @@ class ArticleFilterForm(forms.Form):
 
 class SearchForm(ArticleFilterForm):
     q = forms.CharField(label=_("Search the archive"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[(RELEVANCE, _("best match first")), (NEWEST, _("newest first")), (OLDEST, _("oldest first"))],
+    )
 
-    field_order = ["q", "language", "source", "date_from", "date_to", "month"]
+    field_order = ["q", "language", "source", "date_from", "date_to", "month", "sort"]
+
+    def sort_order(self) -> str:
+        """The valid sort order asked for, else relevance."""
+        return (getattr(self, "cleaned_data", None) or {}).get("sort") or RELEVANCE
 
 
 def script_choice(value: str | None) -> str:

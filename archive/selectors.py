@@ -1,6 +1,6 @@
 """Read-side queries for the web pages (HackSoft style: keyword-only, no writes).
 
-Writes live in archive.services; search lives in archive.search.service.
+Writes live in archive.services; search lives in archive.search.results.
 """
 
 from __future__ import annotations

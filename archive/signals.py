@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from archive.models import Article, GlossaryEntry, Paragraph
-from archive.search import crosslang, queue
+from archive.search import queue, rewrite
 
 
 @receiver([post_save, post_delete], sender=Article, dispatch_uid="archive-article-index")
@@ -20,4 +20,4 @@ def paragraph_changed(sender, instance: Paragraph, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=GlossaryEntry, dispatch_uid="archive-glossary-cache")
 def glossary_changed(sender, **kwargs) -> None:
-    crosslang.forget_glossary()
+    rewrite.forget_glossary()

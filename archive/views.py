@@ -9,7 +9,8 @@ from archive import selectors
 from archive.api import BadRequest, error_response, list_query
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
-from archive.search.service import MAX_PER_PAGE, search_articles
+from archive.search.engines.base import RELEVANCE, SORTS
+from archive.search.results import MAX_PER_PAGE, search_articles
 
 ARTICLES_PER_PAGE = 20
 RESULTS_PER_PAGE = 10
@@ -62,11 +63,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     query = form.cleaned_data.get("q", "").strip() if form.is_bound else ""
     page = None
-    options = _crosslang_options(request)
+    options = _rewrite_options(request)
     if query:
         page = search_articles(
-            query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters, **options
-        )
+            query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters,
+            sort=form.sort_order(), **options,
+        )  # fmt: skip
     context = {
         **options,
         "expansions": _with_drop_urls(request, page.explain.get("expansions", [])) if page else [],
@@ -83,13 +85,21 @@ def api_search(request: HttpRequest) -> JsonResponse:
     try:
         listed = list_query(request.GET)
         per_page = _per_page(request)
+        sort = _sort(request)
     except BadRequest as exc:
         return error_response(str(exc))
     page = search_articles(
         query=request.GET.get("q", ""), page=_page_number(request), per_page=per_page, filters=listed.filters,
-        **_crosslang_options(request),
+        sort=sort, **_rewrite_options(request),
     )  # fmt: skip
     return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def _sort(request: HttpRequest) -> str:
+    value = request.GET.get("sort", "") or RELEVANCE
+    if value not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
+    return value
 
 
 def _per_page(request: HttpRequest) -> int:
@@ -101,7 +111,7 @@ def _per_page(request: HttpRequest) -> int:
     return int(value)
 
 
-def _crosslang_options(request: HttpRequest) -> dict:
+def _rewrite_options(request: HttpRequest) -> dict:
     """expand=1 (glossary translations, minus each drop=), pinyin=1 (read latin words as pinyin)."""
     return {
         "expand": request.GET.get("expand") == "1",

@@ -79,7 +79,7 @@ def measure_one(n: int, *, seed: int, repeat: int) -> dict:
         bench_search.setup_django(data_dir)
         from django.core.management import call_command
 
-        from archive.search import indexer, queue
+        from archive.search import indexing, queue
 
         articles = bench_search.generate(n, seed, bench_search.build_pools())
         call_command("migrate", verbosity=0)
@@ -89,7 +89,7 @@ def measure_one(n: int, *, seed: int, repeat: int) -> dict:
 
         started = time.perf_counter()
         with queue.writer_lock(blocking=True):
-            indexer.rebuild()
+            indexing.rebuild()
         index_s = time.perf_counter() - started
         index_bytes = bench_search.dir_bytes(Path(os.environ["ARCHIVE_INDEX_DIR"]))
         # Peak after the build: the parent holds the documents, the children (large builds) write.

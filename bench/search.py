@@ -8,7 +8,7 @@ Run by hand, never by the test suite:
 
 It builds a deterministic corpus from the seeds' own sentences in a fresh data
 directory (database and index), times the database load and the index build
-separately, times archive.search.service.search_articles over a fixed list of
+separately, times archive.search.results.search_articles over a fixed list of
 queries, does the same with an FTS5 trigram table over OpenCC-normalised text,
 compares the two engines' match sets, and writes bench/results/search-<N>.json
 and bench/results/search.md (a summary of every search-*.json present).
@@ -295,8 +295,8 @@ def summary(values_ms: list[float]) -> dict:
 def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[float]], dict[str, int]]:
     """Latency with the postings cache emptied before each query (cold: the figures reported and
     compared), and of the same query straight after (warm: `latency["warm"]`)."""
-    from archive.search import engine
-    from archive.search.service import search_articles
+    from archive.search.engines.whoosh import execution
+    from archive.search.results import search_articles
 
     for query in queries:  # warm-up: jieba's dictionary, OpenCC, Whoosh's files, Django's connection
         search_articles(query=query)
@@ -305,7 +305,7 @@ def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[flo
     counts: dict[str, int] = {}
     for _ in range(repeat):
         for query in queries:
-            engine.forget_postings()
+            execution.forget_postings()
             started = time.perf_counter()
             page = search_articles(query=query)
             per_query[query].append((time.perf_counter() - started) * 1000)
@@ -319,13 +319,13 @@ def time_ours(queries: list[str], repeat: int) -> tuple[dict, dict[str, list[flo
 
 def our_ids(query: str) -> set[int]:
     """Every article our search matches, from the same ranked list search_articles counts."""
-    from archive.search.service import matching_article_ids
+    from archive.search.results import matching_article_ids
 
     return set(matching_article_ids(query=query))
 
 
 def profile_ours(queries: list[str], repeat: int, top: int = 25) -> str:
-    from archive.search.service import search_articles
+    from archive.search.results import search_articles
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -617,7 +617,7 @@ def main() -> None:
     setup_django(data_dir)
     from django.core.management import call_command
 
-    from archive.search import indexer, queue
+    from archive.search import indexing, queue
 
     django_s = time.perf_counter() - t0
 
@@ -644,7 +644,7 @@ def main() -> None:
 
         t0 = time.perf_counter()
         with queue.writer_lock(blocking=True):
-            indexed = indexer.rebuild()
+            indexed = indexing.rebuild()
         index_s = time.perf_counter() - t0
         index_dir = Path(os.environ["ARCHIVE_INDEX_DIR"])
         index_bytes = dir_bytes(index_dir)

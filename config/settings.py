@@ -4,7 +4,7 @@ from pathlib import Path
 
 import environ
 
-from archive.search.urls_config import cluster_connection, search_connection
+from archive.search.engines.config import cluster_connection, search_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SEARCH_URL picks the engine: whoosh:///absolute/path, or unset for the Whoosh index at
 # ARCHIVE_INDEX_DIR (default: DATA_DIR/whoosh_index); elasticsearch://host:9200/index or
-# opensearch://… for a cluster (archive.search.urls_config, docs/deploy.md).
+# opensearch://… for a cluster (archive.search.engines.config, docs/deploy.md).
 HAYSTACK_CONNECTIONS = {
     "default": search_connection(
         env.str("SEARCH_URL", default=""),

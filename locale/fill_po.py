@@ -31,6 +31,17 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Search is unavailable right now (the index could not be read).": "搜索暂时不可用（无法读取索引）。",
     "our glossary": "本站术语表",
     "Also in mainland wording": "亦按大陆用语搜索",
+    "removed on purpose": "有意移除",
+    "Never expand these English variants to this Chinese, nor this Chinese to them.": (
+        "不再将这些英文变体扩展为此中文，也不将此中文扩展为这些英文。"
+    ),
+    "Sort": "排序",
+    "Sort:": "排序：",
+    "Sort the results": "结果排序",
+    "best match first": "最相关优先",
+    "newest first": "最新优先",
+    "oldest first": "最早优先",
+    "Articles whose full date is not known come last.": "完整日期不详的文章排在最后。",
     "date unknown": "日期不详",
     "By month": "按月份",
     "Pinyin reading": "拼音读法",

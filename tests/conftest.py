@@ -37,9 +37,9 @@ def isolated_data_dir(settings, tmp_path: Path):
     yield data_dir
     connections.connections_info["default"]["PATH"] = previous
     if cluster and settings.ARCHIVE_SEARCH_CLUSTER and settings.ARCHIVE_SEARCH_CLUSTER["URL"] == cluster["URL"]:
-        from archive.search import indexer
+        from archive.search import engines
 
-        engine = indexer.engine()
+        engine = engines.get_engine()
         engine.cluster.delete_indices(names=engine.cluster.alias_targets(alias=engine.index))
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from archive.models import Article, IndexTask, Paragraph
 from archive.search import queue
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, OperationalError, connections, transaction
 
 from archive.models import Article, IndexTask, Paragraph
-from archive.search import indexer, queue
-from archive.search.service import search_articles
+from archive.search import engines, queue
+from archive.search.results import search_articles
 
 THREADS = 8
 OPERATIONS = 200
@@ -155,7 +155,7 @@ def worker(run: Run, seed: int, operations: int, start: threading.Barrier) -> No
 
 def indexed_article_pks() -> list[int]:
     """Every article the index holds, from the article_pk column and the stored django_id (must agree)."""
-    backend = indexer.backend()
+    backend = engines.whoosh_backend()
     if not backend.setup_complete:
         backend.setup()
     with backend.index.refresh().searcher() as searcher:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from archive.glossary import read_glossary
-from archive.search import crosslang
+from archive.search import rewrite
 from archive.search.cedict import cedict, english_key, plain_gloss
 from archive.search.query import make_term, parse
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 from archive.text.normalise import normalise
 from archive.text.pinyin import SYLLABLES, is_pinyin, is_toned, split_pinyin, syllables_of
 from tests.support.seeds import RANKING_DIR, found_files, import_and_index
@@ -244,10 +244,10 @@ COVID_TERMS = [
 
 @pytest.mark.parametrize(("english", "chinese"), COVID_TERMS)
 def test_the_commonest_covid_terms_expand_both_ways(db, english, chinese):
-    glossary, dictionary = crosslang.glossary(), cedict()
-    forward = crosslang.expansion_alternatives(parse(english), glossary, drop=set(), dictionary=dictionary)
+    glossary, dictionary = rewrite.glossary(), cedict()
+    forward = rewrite.expansion_alternatives(parse(english), glossary, drop=set(), dictionary=dictionary)
     assert chinese in [alternative.label for alternative in forward]
-    back = crosslang.expansion_alternatives(parse(chinese), glossary, drop=set(), dictionary=dictionary)
+    back = rewrite.expansion_alternatives(parse(chinese), glossary, drop=set(), dictionary=dictionary)
     assert english_key(english) in [english_key(term.raw) for alternative in back for term in alternative.terms]
 
 

@@ -1,4 +1,4 @@
-"""The Elasticsearch/OpenSearch engine (archive.search.elastic), without a cluster.
+"""The Elasticsearch/OpenSearch engine (archive.search.engines.elastic), without a cluster.
 
 The query DSL, the documents and the index management are checked against tests/support/es_reference.py,
 a reference evaluator of the DSL subset we emit (not Elasticsearch); with it the engine must find
@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from archive.filters import Filters
-from archive.search import elastic, indexer
+from archive.search import engines, indexing
 from archive.search.analysis import BREAK_GAP, PARAGRAPH_BREAK
-from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS
-from archive.search.elastic import (
+from archive.search.engines import elastic
+from archive.search.engines.base import MISSING, OK
+from archive.search.engines.elastic import (
     Cluster,
     ElasticEngine,
     IndexWriteError,
@@ -32,12 +33,12 @@ from archive.search.elastic import (
     facet_aggregations,
     parse_facets,
 )
-from archive.search.engine import K1, B
-from archive.search.es_mapping import SIMILARITY, index_mapping
+from archive.search.engines.elastic.mapping import SIMILARITY, index_mapping
+from archive.search.engines.whoosh import WhooshEngine
+from archive.search.engines.whoosh.execution import K1, B
+from archive.search.fields import GRAM_FIELDS, TEXT_FIELDS
 from archive.search.query import Alternative, make_term, parse, pinyin_term
-from archive.search.ranked import MISSING, OK
-from archive.search.service import search_articles
-from archive.search.whoosh_engine import WhooshEngine
+from archive.search.results import search_articles
 from tests.support.es_reference import ReferenceCluster
 from tests.support.seeds import RANKING_DIR, import_and_index
 
@@ -351,7 +352,7 @@ def test_a_failed_build_deletes_its_index_and_leaves_the_alias(failure):
 def test_no_alias_means_missing_until_ensure_index_creates_it():
     cluster = ReferenceCluster()
     engine = ElasticEngine(url=URL, index="archive", client=cluster)
-    assert engine.document_count() is None
+    assert engine.document_count() == 0
     assert engine.state() == MISSING
     engine.ensure_index()
     engine.ensure_index()  # once only
@@ -453,13 +454,13 @@ def test_the_adapter_treats_missing_aliases_and_indices_as_empty():
 def both_engines(monkeypatch):
     """Every ranking the Whoosh engine makes is made by the Elasticsearch engine too (on a reference
     cluster loaded with the same documents): (whoosh, elastic) for all matches, per search."""
-    engine, _ = engine_with(*indexer.all_documents())
+    engine, _ = engine_with(*indexing.all_documents())
     compared: list[tuple] = []
     original = WhooshEngine.ranked
 
-    def ranked_by_both(self, parsed, filters, *, start=0, stop=None):
-        compared.append((original(self, parsed, filters), engine.ranked(parsed, filters)))
-        return original(self, parsed, filters, start=start, stop=stop)
+    def ranked_by_both(self, parsed, filters, *, start=0, stop=None, sort="relevance"):
+        compared.append((original(self, parsed, filters, sort=sort), engine.ranked(parsed, filters, sort=sort)))
+        return original(self, parsed, filters, start=start, stop=stop, sort=sort)
 
     monkeypatch.setattr(WhooshEngine, "ranked", ranked_by_both)
     return compared
@@ -503,6 +504,9 @@ SEED_SEARCHES = [
     {"query": "47万"},
     {"query": "7万"},
     {"query": "軟件 資訊"},
+    # by date
+    {"query": "疫情", "sort": "newest"},
+    {"query": "疫情", "sort": "oldest"},
 ]
 
 
@@ -560,8 +564,8 @@ def test_a_word_only_in_a_title_is_found_and_excluded_as_in_whoosh(seeded, reque
 )
 def test_the_ranking_tiers_order_as_in_whoosh(db, query, first):
     import_and_index(RANKING_DIR)
-    engine, _ = engine_with(*indexer.all_documents())
-    whoosh = WhooshEngine(indexer.backend())
+    engine, _ = engine_with(*indexing.all_documents())
+    whoosh = WhooshEngine(engines.whoosh_backend())
     parsed = parse(query)
     found = engine.ranked(parsed, Filters())
     files = {pk: article.source_file for pk, article in _articles(found.pks).items()}

@@ -1,5 +1,5 @@
 """The numpy side of the Whoosh engine: set operations on hits, and posting lists read straight from
-a segment (archive.search.whoosh_reading) equal to what Whoosh's own matchers give."""
+a segment (archive.search.engines.whoosh.reading) equal to what Whoosh's own matchers give."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from archive.search.analysis import pretokenised_analyzer
-from archive.search.engine import Hits, exclude, intersect, union
-from archive.search.whoosh_reading import postings
+from archive.search.engines.whoosh.execution import Hits, exclude, intersect, union
+from archive.search.engines.whoosh.reading import postings
 
 
 def hits(pairs: dict[int, float]) -> Hits:
@@ -68,7 +68,7 @@ def test_phrases_are_words_at_consecutive_positions_as_whoosh_finds_them(tmp_pat
 
     from archive.search.analysis import PARAGRAPH_BREAK
     from archive.search.backend import build_archive_schema
-    from archive.search.engine import Snapshot
+    from archive.search.engines.whoosh.execution import Snapshot
 
     texts = [
         "nucleic acid test",  # together

@@ -12,7 +12,7 @@ import pytest
 
 from archive.dates import DATE_UNKNOWN
 from archive.filters import FilterError, Filters
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 from tests.support.seeds import seed_numbers
 
 RANGE = {"date_from": "2020-03-01", "date_to": "2020-03-25"}

@@ -17,7 +17,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from archive.search.query import MAX_QUERY_CHARS, parse
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 from tests.support.seeds import seed_numbers
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from archive.importing import writing
 from archive.models import Article, IndexTask, Paragraph, Source
-from archive.search import indexer, recovery
+from archive.search import engines, recovery
 from archive.search.documents import version
 from tests.support import realtext
 
@@ -66,7 +66,7 @@ def test_import_seeds_creates_articles(collection, seed, title, language, publis
     assert (article.title, article.language, article.published_iso) == (title, language, published)
     assert article.paragraphs.filter(translation__isnull=False).count() == pairs
     # The command leaves the index up to date: the article at its version, nothing left queued.
-    assert indexer.engine().indexed_versions()[article.pk] == version(article.updated_at)
+    assert engines.get_engine().indexed_versions()[article.pk] == version(article.updated_at)
     assert not IndexTask.objects.exists()
 
 
@@ -305,14 +305,14 @@ def test_a_large_import_builds_a_fresh_index_with_the_articles_already_there(
     code, out, _ = run("--workers", "2", str(real_pages))
     assert code == 0 and "imported 150" in out
     assert applied == []  # no batch went to the live index: 150 pages outgrow its 5 articles
-    indexed = indexer.engine().indexed_versions()
+    indexed = engines.get_engine().indexed_versions()
     assert set(indexed) == set(Article.objects.values_list("pk", flat=True)) and seeds <= set(indexed)
     assert recovery.drift().ok and not IndexTask.objects.exists()
     assert {"002", "003"} <= {name[:3] for name in found_names("口罩")}
 
 
 def found_names(query: str) -> list[str]:
-    from archive.search.service import search_articles
+    from archive.search.results import search_articles
 
     return [hit.article.source_file for hit in search_articles(query=query, per_page=100).results]
 

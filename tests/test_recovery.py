@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from archive.models import Article, Paragraph, Source
 from archive.search import recovery
-from archive.search.service import search_articles
-from archive.search.whoosh_engine import WhooshEngine
+from archive.search.engines.whoosh import WhooshEngine
+from archive.search.results import search_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -106,9 +106,9 @@ def test_rebuild_waits_for_the_writer_lock_with_a_timeout(seeded):
 
 
 def test_an_empty_index_while_the_database_has_articles_is_rebuilt(seeded):
-    from archive.search import indexer
+    from archive.search import engines
 
-    indexer.backend().build_fresh(documents=[])
+    engines.whoosh_backend().build_fresh(documents=[])
     assert recovery.diagnose() == recovery.EMPTY
     assert recovery.check_index(repair_it=True) == recovery.OK
     assert found("口罩") == {"002", "003"}

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from archive.filters import Filters
 from archive.models import Article, Paragraph
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
 
 

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from archive.filters import Filters
 from archive.models import Article, Paragraph
-from archive.search import indexer, recovery
-from archive.search.elastic import ElasticEngine
-from archive.search.service import matching_article_ids, search_articles
-from archive.search.urls_config import cluster_connection
-from archive.search.whoosh_engine import WhooshEngine
+from archive.search import engines, indexing, recovery
+from archive.search.engines.config import cluster_connection
+from archive.search.engines.elastic import ElasticEngine
+from archive.search.engines.whoosh import WhooshEngine
+from archive.search.results import matching_article_ids, search_articles
 from tests.support.es_reference import ReferenceCluster
 from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
 
@@ -41,7 +41,7 @@ class EngineContract:
         raise NotImplementedError  # each subclass configures its engine
 
     def test_the_engine_in_use_is_this_class(self, db):
-        assert isinstance(indexer.engine(), self.engine_class)
+        assert isinstance(engines.get_engine(), self.engine_class)
 
     @pytest.mark.parametrize(("query", "expected"), SEED_QUERY_TABLE)
     def test_the_search_table(self, seeded, query, expected):
@@ -70,6 +70,15 @@ class EngineContract:
         traditional = search_articles(query="深圳", filters=Filters(language="zh-Hant"))
         assert {hit.article.language for hit in traditional.results} == {"zh-Hant"}
 
+    @pytest.mark.parametrize("sort", ["newest", "oldest"])
+    def test_sorting_by_date_puts_unknown_and_partial_dates_last(self, seeded, sort):
+        # 000 is 2020-03-20, 002 2020-03-31; 003 is 4 March with no year, 004 has no date.
+        order = [hit.article.source_file[:3] for hit in search_articles(query="疫情", sort=sort, per_page=100).results]
+        dated = ["002", "000"] if sort == "newest" else ["000", "002"]
+        assert order[:2] == dated and set(order[2:]) == {"003", "004"}
+        relevance = [hit.article.source_file[:3] for hit in search_articles(query="疫情", per_page=100).results]
+        assert relevance != order  # relevance is another order (the seed table gives several)
+
     def test_ranking_tiers(self, db):
         import_and_index(RANKING_DIR)
         assert found_files("华人") == ["realword", "straddle"]
@@ -91,9 +100,9 @@ class EngineContract:
         stale, lost = seeded["002"], seeded["004"]
         # Changes the queue never heard of: a row edited behind its back, a document lost, one left over.
         Article.objects.filter(pk=stale.pk).update(title="赛格广场通告", updated_at=timezone.now())
-        indexer.engine().apply(documents=[], removed_ids=[indexer.identifier(lost.pk)])
-        ghost = indexer.all_documents().__next__() | {"id": indexer.identifier(999_999), "article_pk": 999_999}
-        indexer.engine().apply(documents=[ghost], removed_ids=[])
+        engines.get_engine().apply(documents=[], removed_ids=[indexing.identifier(lost.pk)])
+        ghost = indexing.all_documents().__next__() | {"id": indexing.identifier(999_999), "article_pk": 999_999}
+        engines.get_engine().apply(documents=[ghost], removed_ids=[])
         found = recovery.drift()
         assert (found.stale, found.missing, found.extra) == ([stale.pk], [lost.pk], [999_999])
         assert not found.ok and "1 stale" in found.describe()
@@ -103,7 +112,7 @@ class EngineContract:
         assert seed_numbers("赛格广场") == {"002"} and seed_numbers("寶安") == {"004"}
 
     def test_an_emptied_index_is_rebuilt_from_the_database(self, seeded):
-        indexer.engine().build_fresh(documents=[])
+        engines.get_engine().build_fresh(documents=[])
         assert recovery.diagnose() == recovery.EMPTY
         assert recovery.check_index(repair_it=True) == recovery.OK
         assert seed_numbers("华强北") == {"003"}
@@ -124,7 +133,7 @@ class TestReferenceCluster(EngineContract):
     def engine(self, settings, monkeypatch):
         settings.ARCHIVE_SEARCH_CLUSTER = {"URL": "elasticsearch://reference.invalid:9200", "INDEX": "archive"}
         engine = ElasticEngine(url="elasticsearch://reference.invalid:9200", index="archive", client=ReferenceCluster())
-        monkeypatch.setattr(indexer, "_elastic_engine", lambda **_: engine)
+        monkeypatch.setattr(engines, "_elastic_engine", lambda **_: engine)
 
 
 @pytest.mark.skipif(

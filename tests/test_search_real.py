@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.models import Article
-from archive.search.service import matching_article_ids, search_articles
+from archive.search.results import matching_article_ids, search_articles
 from tests.support import realtext
 from tests.support.relevance import CLASSES, candidates, expected_pages, query_table, taiwan_expected
 from tests.support.seeds import import_and_index

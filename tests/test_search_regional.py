@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 from tests.support.seeds import found_files, import_and_index
 
 PAGES = {

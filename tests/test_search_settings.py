@@ -1,4 +1,5 @@
-"""SEARCH_URL parsing (archive.search.urls_config) and the Elasticsearch mapping (archive.search.es_mapping)."""
+"""SEARCH_URL parsing (archive.search.engines.config) and the Elasticsearch mapping
+(archive.search.engines.elastic.mapping)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 from archive.search.documents import article_document, index_fields
-from archive.search.es_mapping import ANALYZER, index_mapping
-from archive.search.urls_config import WHOOSH_ENGINE, cluster_connection, search_connection
+from archive.search.engines.config import WHOOSH_ENGINE, cluster_connection, search_connection
+from archive.search.engines.elastic.mapping import ANALYZER, index_mapping
+from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
 DEFAULT = Path("/data/whoosh_index")
 REPO = Path(__file__).resolve().parent.parent
@@ -100,8 +101,8 @@ def test_search_url_sets_the_index_directory(tmp_path):
 
 def test_an_elasticsearch_url_selects_the_cluster_engine(tmp_path):
     code = (
-        "import django; django.setup(); from archive.search import indexer; "
-        "engine = indexer.engine(); print(type(engine).__name__, engine.location)"
+        "import django; django.setup(); from archive.search import engines, indexing; "
+        "engine = engines.get_engine(); print(type(engine).__name__, engine.location)"
     )
     env = {
         "PATH": "/usr/bin:/bin",

@@ -15,8 +15,9 @@ from whoosh.codec import whoosh3
 from whoosh.filedb.filestore import FileStorage
 
 from archive.search import whoosh_writing
-from archive.search.backend import NUMERIC_FIELDS, build_archive_schema
+from archive.search.backend import build_archive_schema
 from archive.search.documents import article_document, index_fields
+from archive.search.fields import NUMERIC_FIELDS
 from tests.support import realtext
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

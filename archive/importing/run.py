@@ -28,7 +28,7 @@ from archive.importing.records import RECORD_ERRORS, read_records
 from archive.importing.workers import Workers, default_workers
 from archive.importing.writing import Written, stored_state, write_batch
 from archive.models import Article
-from archive.search import indexer, queue
+from archive.search import engines, indexing, queue
 from archive.search_indexes import document_of
 from archive.text.decode import DecodeError
 from archive.text.formats import is_multi_record
@@ -232,7 +232,7 @@ def _index(
 
 def _indexed_documents() -> int:
     try:
-        return indexer.engine().document_count() or 0
+        return engines.get_engine().document_count() or 0
     except Exception:  # missing or unreadable: a fresh index is what it needs
         return 0
 
@@ -263,10 +263,10 @@ def _build_fresh(batches: Iterator[list[Written]], *, processes: int, progress: 
                     yield document(each)
         if progress is not None:
             progress.note("indexing")
-        yield from indexer.all_documents(skip=included)
+        yield from indexing.all_documents(skip=included)
 
     with queue.writer_lock(blocking=True):
-        indexer.engine().build_fresh(documents=documents(), processes=processes)
+        engines.get_engine().build_fresh(documents=documents(), processes=processes)
         queue.delete_tasks(task_ids=task_ids)
         queue.drain_locked()  # changes made meanwhile by others, from the database
     if queue.pending():

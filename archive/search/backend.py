@@ -27,28 +27,9 @@ from whoosh.filedb.filestore import FileStorage
 
 from archive.search import whoosh_writing
 from archive.search.analysis import INDEX_FORMAT, pretokenised_analyzer
+from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
 log = logging.getLogger("archive.search")
-
-TEXT_FIELDS = ("text", "chars", "title_words", "title_chars", "pinyin")
-GRAM_FIELDS = ("grams", "title_grams")  # frequencies only: never used in phrases
-KEYWORD_FIELDS = ("language", "month")
-
-
-def real_word_fields(field: str) -> tuple[str, ...]:
-    """The word fields where a term of this field ("" or "title") counts as a real word."""
-    return ("title_words",) if field == "title" else ("text", "title_words")
-
-
-def term_fields(field: str) -> tuple[str, str, str]:
-    """The words, chars and grams fields a query term of this field ("" or "title") looks in."""
-    if field == "title":
-        return "title_words", "title_chars", "title_grams"
-    return "text", "chars", "grams"
-
-
-# updated_at: the article's version (archive.search.documents.version), for check_index.
-NUMERIC_FIELDS = ("article_pk", "source_pk", "published_sort", "published_on", "updated_at")
 
 
 def build_archive_schema() -> Schema:

@@ -3,7 +3,7 @@
 Syntax: plain words (all must match), "quoted phrases", OR between two terms,
 -exclusion, and title:word. Anything else is taken literally; no input raises.
 Each term goes through archive.text's normalisation and segmentation, exactly
-as documents do; archive.search.engine turns terms into index look-ups.
+as documents do; archive.search.engines.whoosh.execution turns terms into index look-ups.
 """
 
 from __future__ import annotations
@@ -185,8 +185,6 @@ class ParsedQuery:
                 if term.regional_forms
             ],
             "excluded": [term.normalised for term in self.excluded],
-            "pinyin": [],
-            "expansions": [],
         }
 
 

@@ -238,7 +238,7 @@ def drain() -> None:
 
 def drain_locked() -> None:
     """Apply queued tasks; the caller holds the writer lock."""
-    from archive.search import indexer
+    from archive.search import indexing
 
     if _worth_a_rebuild():
         rebuild_locked()
@@ -246,19 +246,19 @@ def drain_locked() -> None:
         tasks = list(IndexTask.objects.order_by("id")[:DRAIN_BATCH])
         if not tasks:
             return
-        indexer.sync_articles(article_ids={task.article_id for task in tasks})
+        indexing.sync_articles(article_ids={task.article_id for task in tasks})
         # Delete exactly what was applied: on PostgreSQL a lower id may commit later.
         IndexTask.objects.filter(id__in=[task.id for task in tasks]).delete()
 
 
 def _worth_a_rebuild() -> bool:
-    from archive.search import indexer
+    from archive.search import engines
 
     queued = IndexTask.objects.values("article_id").distinct().count()
     if queued <= REBUILD_FROM:
         return False
     try:
-        indexed = indexer.engine().document_count() or 0
+        indexed = engines.get_engine().document_count() or 0
     except Exception:  # a missing or unreadable index: rebuilding is the way back anyway
         return True
     return queued * 3 > indexed
@@ -268,10 +268,10 @@ def rebuild_locked() -> int:
     """Rebuild the index from the database and drop the tasks it covered (the caller holds the
     writer lock). A task is covered when it was queued before the rebuild started reading;
     tasks queued since stay for the next drain. Returns the number of articles indexed."""
-    from archive.search import indexer
+    from archive.search import indexing
 
     covered = list(IndexTask.objects.values_list("id", flat=True))
-    count = indexer.rebuild()
+    count = indexing.rebuild()
     delete_tasks(task_ids=covered)
     return count
 
@@ -289,12 +289,12 @@ def apply_written_locked(*, documents: dict[int, tuple[int, dict]]) -> None:
     already applied it from the database deleted the task, and a later change queued another,
     which drain_locked() then applies from the database. Either way the database wins.
     """
-    from archive.search import indexer
+    from archive.search import engines
 
     queued: dict[int, set[int]] = {}
     for task_id, article_id in IndexTask.objects.filter(article_id__in=documents).values_list("id", "article_id"):
         queued.setdefault(article_id, set()).add(task_id)
     current = [document for article_id, (task_id, document) in documents.items() if queued.get(article_id) == {task_id}]
     if current:
-        indexer.engine().apply(documents=current, removed_ids=[])
+        engines.get_engine().apply(documents=current, removed_ids=[])
     delete_tasks(task_ids=[task_id for task_id, _ in documents.values()])

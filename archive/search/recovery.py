@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext
 
-from archive.search import indexer, queue
-from archive.search.ranked import CORRUPT, MISSING, OK  # noqa: F401 (MISSING: callers name the states as recovery.X)
+from archive.search import engines, indexing, queue
+from archive.search.engines.base import CORRUPT, MISSING, OK  # noqa: F401 (MISSING: callers name the states as recovery.X)
 
 log = logging.getLogger("archive.search")
 
@@ -44,14 +44,14 @@ class IndexUnavailable(Exception):
 
 def index_path() -> str:
     """Where the index is, for messages: a directory, or a cluster's index."""
-    return indexer.engine().location
+    return engines.get_engine().location
 
 
 def diagnose() -> str:
     """OK, MISSING, CORRUPT or EMPTY, from the engine and (for EMPTY) the article count."""
     from archive.models import Article
 
-    current = indexer.engine()
+    current = engines.get_engine()
     state = current.state()
     if state != OK:
         return state
@@ -182,7 +182,7 @@ def drift() -> Drift:
     from archive.models import Article
     from archive.search.documents import version
 
-    engine = indexer.engine()
+    engine = engines.get_engine()
     indexed = engine.indexed_versions()
     documents = engine.document_count() or 0
     versions = {pk: version(updated) for pk, updated in Article.objects.values_list("pk", "updated_at").iterator()}
@@ -206,11 +206,11 @@ def repair_drift() -> str:
         queue.drain_locked()
         found = drift()
         ids = found.drifted
-        duplicates = found.documents != len(indexer.engine().indexed_versions())
+        duplicates = found.documents != len(engines.get_engine().indexed_versions())
         if duplicates or len(ids) > max(queue.DRAIN_BATCH, REBUILD_SHARE * found.articles):
             count = queue.rebuild_locked()
             queue.drain_locked()
             return f"rebuilt from the database ({count} articles)"
         for start in range(0, len(ids), queue.DRAIN_BATCH):
-            indexer.sync_articles(article_ids=ids[start : start + queue.DRAIN_BATCH])
+            indexing.sync_articles(article_ids=ids[start : start + queue.DRAIN_BATCH])
     return f"reindexed {len(ids)} drifted articles"

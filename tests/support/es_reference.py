@@ -1,4 +1,4 @@
-"""A reference evaluator of the Elasticsearch query DSL subset archive.search.elastic emits — NOT
+"""A reference evaluator of the Elasticsearch query DSL subset archive.search.engines.elastic emits — NOT
 Elasticsearch.
 
 It stands in for a cluster in tests (there is none on this machine): ReferenceCluster has the
@@ -287,15 +287,21 @@ class Searcher:
         return response
 
     def _sort_values(self, sort: list[dict], identifier: str, score: float) -> list:
-        return [score if name == "_score" else self.sources[identifier][name] for spec in sort for name in spec]
+        return [score if name == "_score" else self.sources[identifier].get(name) for spec in sort for name in spec]
 
     @staticmethod
     def _sort_key(sort: list[dict], values: list) -> tuple:
-        return tuple(
-            -value if order == "desc" else value
-            for spec, value in zip(sort, values, strict=True)
-            for order in spec.values()
-        )
+        """Ascending keys: {"field": "asc"|"desc"}, or {"field": {"order": …, "missing": "_last"}}
+        (a document without the field after every one with it, either way)."""
+        key = []
+        for spec, value in zip(sort, values, strict=True):
+            ((_, how),) = spec.items()
+            order = how["order"] if isinstance(how, dict) else how
+            if isinstance(how, dict):
+                assert how.get("missing", "_last") == "_last", how
+                key.append(value is None)
+            key.append(0 if value is None else -value if order == "desc" else value)
+        return tuple(key)
 
     def _terms(self, identifiers: list[str], *, field: str, size: int) -> dict:
         counts = Counter(self.sources[identifier][field] for identifier in identifiers)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "seeds"
 RANKING_DIR = Path(__file__).resolve().parent.parent / "data" / "ranking"

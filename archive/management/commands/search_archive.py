@@ -6,7 +6,7 @@ import re
 
 from django.core.management.base import BaseCommand
 
-from archive.search.service import search_articles
+from archive.search.results import search_articles
 
 _MARK = re.compile(r"</?mark>")
 

@@ -1,9 +1,9 @@
 """Elasticsearch or OpenSearch as the search engine, finding exactly what the Whoosh engine finds.
 
 All analysis happens in our Python code (archive.text) before any engine sees a text, and the
-index holds the resulting tokens (es_mapping: a whitespace analyzer and nothing else). So a query
-becomes, term by term, the look-ups archive.search.engine makes over Whoosh's postings (a term,
-a prefix, a phrase) combined as archive.search.whoosh_engine combines them, and the set of
+index holds the resulting tokens (engines.elastic.mapping: a whitespace analyzer and nothing else). So a query
+becomes, term by term, the look-ups archive.search.engines.whoosh.execution makes over Whoosh's postings (a term,
+a prefix, a phrase) combined as archive.search.engines.whoosh combines them, and the set of
 matching articles is the same. Scores differ in detail (Lucene's BM25 has no (k1 + 1) factor and
 normalises n-gram fields by their own length), which only orders articles within a ranking tier.
 """
@@ -19,14 +19,20 @@ from urllib.parse import unquote, urlsplit
 
 from archive.filters import Filters
 from archive.search.analysis import INDEX_FORMAT, PARAGRAPH_BREAK
-from archive.search.backend import GRAM_FIELDS, TEXT_FIELDS, real_word_fields, term_fields
-from archive.search.es_mapping import index_mapping
+from archive.search.engines.base import CORRUPT, MISSING, NEWEST, OK, OLDEST, RELEVANCE, Ranked
+from archive.search.engines.elastic.mapping import index_mapping
+from archive.search.fields import GRAM_FIELDS, TEXT_FIELDS, real_word_fields, term_fields
 from archive.search.query import Contiguous, ParsedQuery, Term
-from archive.search.ranked import CORRUPT, MISSING, OK, Ranked
 from archive.text.tokenise import char_grams, han_stretches, segment
 
 DOCUMENT_PREFIX = "archive.article."
 SORT = [{"_score": "desc"}, {"published_sort": "desc"}, {"article_pk": "asc"}]
+# By date: complete dates (published_on; left out of a partial date's document) first, then the
+# best match first for each date (engines.whoosh._ranked_ids).
+DATE_SORTS = {
+    NEWEST: [{"published_on": {"order": "desc", "missing": "_last"}}, *SORT],
+    OLDEST: [{"published_on": {"order": "asc", "missing": "_last"}}, *SORT],
+}
 PAGE = 1000  # hits per request when every match is wanted
 MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond it needs search_after
 FACET_SIZE = 10_000  # buckets per facet: more languages, sources or months than the archive has
@@ -67,6 +73,8 @@ def es_source(document: dict) -> dict:
     for name, value in document.items():
         if name in TEXT_FIELDS or name in GRAM_FIELDS:
             source[name] = [part.strip() for part in value.split(PARAGRAPH_BREAK) if part.strip()]
+        elif name == "published_on" and not value:
+            continue  # no complete date: missing, so that sorting by date puts it last
         elif name in _MAPPED:
             source[name] = value
     return source
@@ -99,7 +107,7 @@ def _phrase(field: str, tokens: Iterable[str]) -> dict:
 
 
 def _contiguous_clause(unit_texts: tuple[str, ...], *, chars_field: str, grams_field: str) -> dict:
-    """Units occurring in a row (engine._contiguous_hits)."""
+    """Units occurring in a row (engines.whoosh.execution._contiguous_hits)."""
     if len(unit_texts) == 1:  # every occurrence of a character begins a pair or is a run's last token
         return {"prefix": {chars_field: {"value": unit_texts[0]}}}
     if len(unit_texts) <= 4:
@@ -115,7 +123,7 @@ def _contiguous_clause(unit_texts: tuple[str, ...], *, chars_field: str, grams_f
 
 def term_clause(term: Term, *, field: str | None = None) -> dict:
     """Every part of the term in the body's fields or, with field="title", the title's
-    (engine.term_hits): each Chinese run contiguous, each stretch of words as a phrase."""
+    (engines.whoosh.execution.term_hits): each Chinese run contiguous, each stretch of words as a phrase."""
     words_field, chars_field, grams_field = term_fields(term.field if field is None else field)
     clauses = []
     for part in term.parts():
@@ -130,7 +138,7 @@ def term_clause(term: Term, *, field: str | None = None) -> dict:
 
 
 def matching_clause(term: Term) -> dict:
-    """What a query term finds (engine.matching_hits): a plain term in the body or the title,
+    """What a query term finds (engines.whoosh.execution.matching_hits): a plain term in the body or the title,
     title:term in the title, a pinyin term as a phrase of syllables."""
     if term.field == "pinyin":
         return _phrase("pinyin", (run.text for run in term.runs))
@@ -141,7 +149,7 @@ def matching_clause(term: Term) -> dict:
 
 def _groups(parsed: ParsedQuery) -> list[dict]:
     """One clause per group, each alternative's stretch of groups ORed with its terms
-    (whoosh_engine._with_alternatives)."""
+    (engines.whoosh._with_alternatives)."""
     groups = [_any([matching_clause(term) for term in group]) for group in parsed.groups]
     combined, cursor = [], 0
     for first, last, alts in parsed.alternative_clusters():
@@ -183,7 +191,7 @@ def score_bound(clause: dict) -> float:
 
 
 def _tiers(parsed: ParsedQuery, *, bm25_bound: float) -> list[dict]:
-    """The ranking clauses (whoosh_engine._ranked_ids): a real-word match and a title match per term."""
+    """The ranking clauses (engines.whoosh._ranked_ids): a real-word match and a title match per term."""
     title_boost = math.ceil(bm25_bound) + 1
     real_word_boost = title_boost * (len(parsed.ranked_terms) + 1)
     clauses = []
@@ -406,10 +414,10 @@ class ElasticEngine:
             return MISSING
         return OK if self.cluster.index_format(index=self.index) == INDEX_FORMAT else CORRUPT
 
-    def document_count(self) -> int | None:
-        """Documents behind the alias; None when there is no alias."""
+    def document_count(self) -> int:
+        """Documents behind the alias; 0 when there is no alias."""
         if not self.cluster.alias_targets(alias=self.index):
-            return None
+            return 0
         return self.cluster.count(index=self.index)
 
     def indexed_versions(self) -> dict[int, int]:
@@ -428,14 +436,17 @@ class ElasticEngine:
                 return versions
             body["search_after"] = hits[-1]["sort"]
 
-    def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
+    def ranked(
+        self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None, sort: str = RELEVANCE
+    ) -> Ranked:
         """Article pks from start to stop of the ranked matches (stop=None: all), the count and the facets."""
         query = build_query(parsed, filters)
+        order = DATE_SORTS.get(sort, SORT)
         if stop is not None and stop <= MAX_WINDOW:
-            response = self._search(query, size=max(0, stop - start), offset=start, first=True)
+            response = self._search(query, order, size=max(0, stop - start), offset=start, first=True)
             hits = response["hits"]["hits"]
         else:
-            response, hits = self._every_hit(query, stop=stop)
+            response, hits = self._every_hit(query, order, stop=stop)
             hits = hits[start:stop]
         return Ranked(
             pks=[article_pk(hit["_id"]) for hit in hits],
@@ -443,22 +454,29 @@ class ElasticEngine:
             facets=parse_facets(response["aggregations"]),
         )
 
-    def _every_hit(self, query: dict, *, stop: int | None) -> tuple[dict, list[dict]]:
+    def _every_hit(self, query: dict, order: list[dict], *, stop: int | None) -> tuple[dict, list[dict]]:
         """The first response (count and facets) and the hits up to `stop`, PAGE at a time after
         the last hit's sort values (from + size cannot pass MAX_WINDOW)."""
-        first = self._search(query, size=PAGE, first=True)
+        first = self._search(query, order, size=PAGE, first=True)
         hits = list(first["hits"]["hits"])
         page = hits
         while len(page) == PAGE and (stop is None or len(hits) < stop):
-            page = self._search(query, size=PAGE, after=page[-1]["sort"])["hits"]["hits"]
+            page = self._search(query, order, size=PAGE, after=page[-1]["sort"])["hits"]["hits"]
             hits.extend(page)
         return first, hits
 
     def _search(
-        self, query: dict, *, size: int, offset: int = 0, after: list | None = None, first: bool = False
+        self,
+        query: dict,
+        order: list[dict],
+        *,
+        size: int,
+        offset: int = 0,
+        after: list | None = None,
+        first: bool = False,
     ) -> dict:
         """One search request; the `first` of a query also counts every match and its facets."""
-        body: dict = {"query": query, "sort": SORT, "size": size, "_source": False, "track_total_hits": first}
+        body: dict = {"query": query, "sort": order, "size": size, "_source": False, "track_total_hits": first}
         if offset:
             body["from"] = offset
         if after is not None:

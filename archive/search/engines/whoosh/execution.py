@@ -26,8 +26,8 @@ import numpy as np
 from django.conf import settings
 from whoosh.index import Index
 
-from archive.search import whoosh_reading
-from archive.search.backend import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
+from archive.search.engines.whoosh import reading as whoosh_reading
+from archive.search.fields import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
 from archive.search.query import Contiguous, Part, Term
 from archive.text.tokenise import char_grams, han_stretches, segment
 

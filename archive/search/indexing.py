@@ -1,58 +1,20 @@
-"""The configured search engine, and applying database state to it. Writers hold the writer
-lock (archive.search.queue)."""
+"""Applying the database to the search index: some articles, or all of them in a rebuild. Writers
+hold the writer lock (archive.search.queue); the engine is archive.search.engines.get_engine()."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
-
-from django.conf import settings
-from haystack import connections
 
 from archive.models import Article
-from archive.search.backend import ArchiveWhooshBackend
-from archive.search.engine import Snapshot
-from archive.search.whoosh_engine import WhooshEngine
+from archive.search.engines import get_engine
 from archive.search_indexes import ArticleIndex
-
-if TYPE_CHECKING:
-    from archive.search.elastic import ElasticEngine
 
 log = logging.getLogger("archive.search")
 
 _INDEX = ArticleIndex()
 PARALLEL_REBUILD_FROM = 2000  # articles; below this, starting processes costs more than it saves
-
-
-def backend() -> ArchiveWhooshBackend:
-    """This thread's backend, reopened if the configured index path changed (as tests do)."""
-    engine = connections["default"]
-    if engine.get_backend().path != connections.connections_info["default"]["PATH"]:
-        engine = connections.reload("default")
-    return engine.get_backend()
-
-
-def engine() -> WhooshEngine | ElasticEngine:
-    """The engine SEARCH_URL names: a cluster's, else the local Whoosh index."""
-    cluster = getattr(settings, "ARCHIVE_SEARCH_CLUSTER", None)
-    if cluster:
-        return _elastic_engine(url=cluster["URL"], index=cluster["INDEX"])
-    return WhooshEngine(backend())
-
-
-@functools.cache
-def _elastic_engine(*, url: str, index: str) -> ElasticEngine:
-    from archive.search.elastic import ElasticEngine  # its client libraries load only when used
-
-    return ElasticEngine(url=url, index=index)
-
-
-def snapshot() -> Snapshot:
-    """The current local Whoosh index, opened once per generation, for reading."""
-    return WhooshEngine(backend()).snapshot()
 
 
 def identifier(article_id: int) -> str:
@@ -64,7 +26,7 @@ def sync_articles(*, article_ids: Iterable[int]) -> None:
     wanted = set(article_ids)
     articles = list(_INDEX.index_queryset().filter(pk__in=wanted))
     present = {article.pk for article in articles}
-    engine().apply(
+    get_engine().apply(
         documents=[_INDEX.document(article) for article in articles],
         removed_ids=[identifier(article_id) for article_id in wanted - present],
     )
@@ -98,6 +60,6 @@ def rebuild() -> int:
     # Whoosh's writer is pure Python: a large rebuild writes with one process per core.
     large = Article.objects.count() > PARALLEL_REBUILD_FROM
     processes = min(2, os.cpu_count() or 1) if large else 1
-    engine().build_fresh(documents=counted(), processes=processes)
+    get_engine().build_fresh(documents=counted(), processes=processes)
     log.info("search index rebuilt from the database: %d articles", count)
     return count

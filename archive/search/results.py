@@ -1,6 +1,6 @@
 """Search as the web page, the API and the command see it: articles with their matching paragraphs.
 
-The configured engine (archive.search.indexer.engine) ranks the matching articles
+The configured engine (archive.search.indexing.engine) ranks the matching articles
 (DESIGN.md §4); this module adds what the database holds: the matching paragraphs,
 highlighted, the facet labels and the query explanation.
 """
@@ -17,11 +17,12 @@ from django.utils.safestring import SafeString
 from archive.dates import DATE_UNKNOWN
 from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Source
-from archive.search import cedict, crosslang, indexer, recovery
+from archive.search import engines, recovery
+from archive.search.engines.base import RELEVANCE, Ranked
 from archive.search.highlight import highlight, snippet
 from archive.search.matching import ParagraphMatch, ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
-from archive.search.ranked import Ranked
+from archive.search.rewrite import explain, rewrite
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -71,6 +72,7 @@ class SearchPage:
     explain: dict = field(default_factory=dict)
     facets: dict = field(default_factory=dict)
     error: str = ""
+    sort: str = RELEVANCE
 
     @property
     def num_pages(self) -> int:
@@ -83,6 +85,8 @@ class SearchPage:
             "took_ms": self.took_ms,
             "page": self.page,
             "num_pages": self.num_pages,
+            "per_page": self.per_page,
+            "sort": self.sort,
             "results": [
                 {
                     "id": hit.article.pk,
@@ -190,11 +194,14 @@ def search_articles(
     page: int = 1,
     per_page: int = 10,
     filters: Filters | None = None,
+    sort: str = RELEVANCE,
     expand: bool = False,
     pinyin: bool = False,
     drop: list[str] | tuple[str, ...] = (),
 ) -> SearchPage:
-    """Search; `expand` adds glossary translations (except those in `drop`), `pinyin` reads latin words as pinyin.
+    """Search: parse, rewrite (archive.search.rewrite), rank (the engine), then the matching
+    paragraphs of the page's articles, highlighted. `expand` adds translations (except those in
+    `drop`), `pinyin` reads latin words as pinyin; `sort` is relevance, newest or oldest.
 
     Toned pinyin (fùgōng, fu4gong1) is always read as pinyin; plain words that
     read as pinyin (fugong) are when `pinyin` is set or nothing else matched.
@@ -203,42 +210,32 @@ def search_articles(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     parsed = parse(query)
-    expansions = []
-    if expand:
-        expansions = crosslang.expansion_alternatives(
-            parsed, crosslang.glossary(), drop=set(drop), dictionary=cedict.cedict()
-        )
-    readings, plain_candidates = crosslang.pinyin_alternatives(parsed, plain=pinyin)
-    parsed.alternatives = [*expansions, *readings]
-    explain = parsed.explain()
+    options = {"expand": expand, "drop": drop}
+    rewritten = rewrite(parsed, pinyin=pinyin, **options)
     if parsed.is_empty:
         return SearchPage(
-            query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page, explain=explain,
-            facets=_facet_lists({}), error=parsed.notice,
+            query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page,
+            explain=explain(rewritten.query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
     search_filters = filters or Filters()
-    window = {"start": (page - 1) * per_page, "stop": page * per_page}
+    window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
     try:
-        ranked = _ranked(parsed, search_filters, **window)
-        if not ranked.count and plain_candidates and not pinyin:
+        ranked = _ranked(rewritten.query, search_filters, **window)
+        if not ranked.count and rewritten.could_be_pinyin:
             # Nothing found as English: read the plain latin words as pinyin too.
-            readings, _ = crosslang.pinyin_alternatives(parsed, plain=True)
-            parsed.alternatives = [*expansions, *readings]
-            ranked = _ranked(parsed, search_filters, **window)
+            rewritten = rewrite(parsed, pinyin=True, **options)
+            ranked = _ranked(rewritten.query, search_filters, **window)
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
-            per_page=per_page, explain=explain, facets=_facet_lists({}), error=str(exc),
+            per_page=per_page, explain=explain(rewritten.query), facets=_facet_lists({}), error=str(exc), sort=sort,
         )  # fmt: skip
     on_page = ranked.pks
     paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     articles = Article.objects.select_related("source").prefetch_related(paragraphs)
     by_pk = articles.in_bulk(on_page)
     # An article deleted a moment ago may still be in the index, its removal queued.
-    results = [article_hit(article=by_pk[pk], parsed=parsed) for pk in on_page if pk in by_pk]
-    explain["pinyin"] = crosslang.explain_pinyin(parsed.alternatives)
-    explain["pinyin_matched"] = list(dict.fromkeys(word for hit in results for word in hit.pinyin_words))[:5]
-    explain["expansions"] = crosslang.explain_expansions(parsed, parsed.alternatives)
+    results = [article_hit(article=by_pk[pk], parsed=rewritten.query) for pk in on_page if pk in by_pk]
     return SearchPage(
         query=query,
         count=ranked.count,
@@ -246,14 +243,18 @@ def search_articles(
         results=results,
         page=page,
         per_page=per_page,
-        explain=explain,
+        explain=explain(rewritten.query, pinyin_matched=(word for hit in results for word in hit.pinyin_words)),
         facets=_facet_lists(ranked.facets),
         error=parsed.notice,
+        sort=sort,
     )
 
 
-def _ranked(parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
-    return recovery.with_recovery(lambda: indexer.engine().ranked(parsed, filters, start=start, stop=stop))
+def _ranked(
+    parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None, sort: str = RELEVANCE
+) -> Ranked:
+    engine = engines.get_engine
+    return recovery.with_recovery(lambda: engine().ranked(parsed, filters, start=start, stop=stop, sort=sort))
 
 
 def matching_article_ids(*, query: str, filters: Filters | None = None) -> list[int]:

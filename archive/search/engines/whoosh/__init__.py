@@ -1,5 +1,5 @@
 """The local Whoosh index as a search engine: writing through the Haystack backend, reading
-with the numpy query execution of archive.search.engine.
+with the numpy query execution of archive.search.engines.whoosh.execution.
 
 Ranking (DESIGN.md §4): an article holding the query's Chinese as real words
 (jieba's cut) ranks above one holding the same characters across word
@@ -16,7 +16,8 @@ from whoosh import index as whoosh_index
 
 from archive.filters import Filters
 from archive.search.backend import ArchiveWhooshBackend
-from archive.search.engine import (
+from archive.search.engines.base import CORRUPT, MISSING, NEWEST, OK, OLDEST, RELEVANCE, Ranked
+from archive.search.engines.whoosh.execution import (
     VOCABULARY,
     Hits,
     Snapshot,
@@ -29,7 +30,6 @@ from archive.search.engine import (
     union,
 )
 from archive.search.query import ParsedQuery
-from archive.search.ranked import CORRUPT, MISSING, OK, Ranked
 
 
 class WhooshEngine:
@@ -74,15 +74,17 @@ class WhooshEngine:
         pks, versions = snapshot.columns["article_pk"][live].tolist(), snapshot.columns["updated_at"][live].tolist()
         return dict(zip(pks, versions, strict=True))
 
-    def ranked(self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None) -> Ranked:
+    def ranked(
+        self, parsed: ParsedQuery, filters: Filters, *, start: int = 0, stop: int | None = None, sort: str = RELEVANCE
+    ) -> Ranked:
         snapshot = self.snapshot()
-        ids, facets = _ranked_ids(snapshot, parsed, filters)
+        ids, facets = _ranked_ids(snapshot, parsed, filters, sort=sort)
         pks = snapshot.columns["article_pk"][ids[start:stop]]
         return Ranked(pks=[int(pk) for pk in pks], count=len(ids), facets=facets)
 
 
-def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters) -> tuple[np.ndarray, dict]:
-    """Document numbers of every match, best first, and the facet counts of the matches."""
+def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters, *, sort: str) -> tuple[np.ndarray, dict]:
+    """Document numbers of every match, in order, and the facet counts of the matches."""
     groups = _with_alternatives(
         snapshot, [union([matching_hits(snapshot, term) for term in group]) for group in parsed.groups], parsed
     )
@@ -99,8 +101,13 @@ def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters) -> tu
     for term in parsed.ranked_terms:
         real_words += np.isin(ids, real_word_hits(snapshot, term))
         title_hits += np.isin(ids, term_hits(snapshot, term, field="title").ids)
-    # Real words, then title matches, then BM25, then recency (np.lexsort: last key first).
-    order = np.lexsort((-published, -scores, -title_hits, -real_words))
+    # Real words, then title matches, then BM25, then recency (np.lexsort: last key first); by
+    # date, complete dates first (partial and unknown ones last), each date's best first.
+    keys = [-published, -scores, -title_hits, -real_words]
+    if sort in (NEWEST, OLDEST):
+        published_on = snapshot.columns["published_on"][ids]  # 0 unless complete
+        keys += [-published_on if sort == NEWEST else published_on, published_on == 0]
+    order = np.lexsort(keys)
     facets = {name: _keyword_facet(snapshot.columns[name][ids]) for name in ("language", "month")}
     sources, counts = np.unique(snapshot.columns["source_pk"][ids], return_counts=True)
     facets["source"] = Counter(dict(zip(sources.tolist(), counts.tolist(), strict=True)))

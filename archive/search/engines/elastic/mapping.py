@@ -1,10 +1,10 @@
-"""The Elasticsearch/OpenSearch index mapping for our pre-tokenised fields (archive.search.elastic
+"""The Elasticsearch/OpenSearch index mapping for our pre-tokenised fields (archive.search.engines.elastic
 creates every index with it).
 
 All analysis happens in archive.search.analysis before any engine, so the text fields hold tokens
 separated by spaces: the engine must split on whitespace and do nothing else (no lower-casing,
 stemming or CJK handling of its own). Field lists come from backend.py, so the two cannot drift.
-BM25's parameters are the Whoosh engine's (archive.search.engine), so both rank alike.
+BM25's parameters are the Whoosh engine's (archive.search.engines.whoosh.execution), so both rank alike.
 
 Paragraphs arrive as separate array elements (elastic.es_source): Lucene's whitespace tokenizer
 takes our PARAGRAPH_BREAK (U+2029) for a space, so the position gap that keeps a phrase inside one
@@ -14,8 +14,8 @@ paragraph must come from `position_increment_gap`, the same BREAK_GAP the Whoosh
 from __future__ import annotations
 
 from archive.search.analysis import BREAK_GAP, INDEX_FORMAT
-from archive.search.backend import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
-from archive.search.engine import K1, B
+from archive.search.engines.whoosh.execution import K1, B
+from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
 ANALYZER = "pretokenised"
 SIMILARITY = "archive_bm25"

@@ -1,23 +1,26 @@
-"""Reaching across languages: pinyin readings of latin words, and term expansion.
+"""The one rewrite step of a query, between parsing and the engine: reaching across languages.
 
-Both add Alternatives to a parsed query: other terms ORed with the groups they
-cover, so `fugong` also finds 复工 and `mask` also finds 口罩. The service
-decides when: toned pinyin always, plain pinyin when asked or when the English
-search found nothing, expansion only when asked (`expand=1`). Expansion adds the
-curated glossary's entries to CC-CEDICT's commonest renderings (archive.search.cedict):
-a glossary entry never hides the dictionary's word, unless a curator removed that
-pair on purpose (GlossaryEntry.removed).
+archive.search.query parses a query and reads each term as documents are read (normalisation,
+units, regional forms). `rewrite` then adds the query's Alternatives: other terms ORed with the
+groups they cover, so `fugong` also finds 复工 and `mask` also finds 口罩 — pinyin readings of
+latin words (toned ones always, plain ones when asked or, archive.search.results decides, when
+the English search found nothing) and, when asked (`expand=1`), translations: the curated
+glossary's entries added to CC-CEDICT's commonest renderings (archive.search.cedict); a glossary
+entry never hides the dictionary's word, unless a curator removed that pair on purpose
+(GlossaryEntry.removed). `explain` says how the query was read, for the page and the API.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archive.search.cedict import SOURCE as CEDICT
-from archive.search.cedict import Cedict, english_key
+from archive.search.cedict import Cedict, cedict, english_key
 from archive.search.query import Alternative, ParsedQuery, Term, make_term, pinyin_term
 from archive.text.normalise import normalise
 from archive.text.pinyin import MAX_SPLITS, is_toned, split_pinyin
@@ -25,6 +28,34 @@ from archive.text.tokenise import stem
 
 MAX_WINDOW = 5  # words in the longest English glossary variant looked for
 GLOSSARY = "glossary"
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    query: ParsedQuery  # the parsed query with its alternatives
+    could_be_pinyin: bool  # plain latin words that were not read as pinyin but could be
+
+
+def rewrite(parsed: ParsedQuery, *, expand: bool = False, pinyin: bool = False, drop: Iterable[str] = ()) -> Rewritten:
+    """The query with its alternatives: translations when `expand` (but those in `drop`), pinyin
+    readings of toned latin words, and of plain ones too when `pinyin`."""
+    expansions = []
+    if expand:
+        expansions = expansion_alternatives(parsed, glossary(), drop=set(drop), dictionary=cedict())
+    readings, plain_candidates = pinyin_alternatives(parsed, plain=pinyin)
+    query = dataclasses.replace(parsed, alternatives=[*expansions, *readings])
+    return Rewritten(query=query, could_be_pinyin=plain_candidates and not pinyin)
+
+
+def explain(parsed: ParsedQuery, *, pinyin_matched: Iterable[str] = ()) -> dict:
+    """How the query was read (the JSON's `explain`): normalised form and tokens, regional forms,
+    pinyin readings and the Chinese they matched, expansions with their sources."""
+    return {
+        **parsed.explain(),
+        "pinyin": explain_pinyin(parsed.alternatives),
+        "pinyin_matched": list(dict.fromkeys(pinyin_matched))[:5],
+        "expansions": explain_expansions(parsed, parsed.alternatives),
+    }
 
 
 def _plain_words(term: Term) -> bool:
