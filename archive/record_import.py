@@ -66,7 +66,7 @@ def import_records(*, path: Path, source_file: str, dry_run: bool = False, force
 def _import_record(*, name: str, digest: str, parse, dry_run: bool, force: bool) -> FileResult:
     try:
         existing = Article.objects.filter(source_file=name).first()
-        if existing and existing.content_hash == digest and not force:
+        if existing and services.is_current(article=existing, content_hash=digest) and not force:
             return FileResult(source_file=name, outcome=UNCHANGED, article_id=existing.pk, content_hash=digest)
         if existing and existing.curated_at and not force:
             return services.curator_conflict(article=existing, source_file=name, content_hash=digest)
@@ -102,8 +102,7 @@ def _warc_records(*, path: Path, source_file: str) -> Iterator[tuple[str, str, A
             digest = hashlib.sha256(page.content).hexdigest()
 
             def parse(page=page) -> ParsedPage:
-                parsed = parse_html(page.content, url=page.target_uri, charset=page.charset)
-                return dataclasses.replace(parsed, captured_at=page.captured_at)
+                return parse_html(page.content, url=page.target_uri, charset=page.charset, captured_at=page.captured_at)
 
             yield name, digest, parse
 
@@ -197,6 +196,7 @@ def page_from_export(record: dict[str, Any], *, line: int = 0) -> ParsedPage:
         language=language,
         source_name=str(source.get("name") or record.get("source") or ""),
         source_domain=str(source.get("domain") or ""),
+        site=str(provenance.get("site") or "")[:200],
         original_url=str(provenance.get("original_url") or "")[:2000],
         encoding="utf-8",
         paragraphs=sorted(paragraphs, key=lambda p: p.position),

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from archive.dating import infer_years_from_neighbours, neighbour_year
 from archive.models import Article, Paragraph, Role, Source
 from archive.search import queue
+from archive.text import pipeline
 from archive.text.boilerplate import FURNITURE
 from archive.text.decode import DecodeError
 from archive.text.formats import is_multi_record, parse_file
-from archive.text.pipeline import ParsedPage, parse_text
+from archive.text.pipeline import ParsedPage, parse_text, with_evidence
 
 log = logging.getLogger("archive.import")
 
@@ -139,6 +141,10 @@ def import_paths(
                 result = dataclasses.replace(result, duplicate_of=duplicate_of)
             seen_hashes.setdefault(digest, name)
         report.results.append(result)
+    if not dry_run:
+        infer_years_from_neighbours(
+            article_ids=[r.article_id for r in report.results if r.outcome in (IMPORTED, UPDATED)]
+        )
     return report
 
 
@@ -155,16 +161,22 @@ def _progress(items: list, *, enabled: bool, stream) -> Iterable:
     return tqdm(items, desc="importing", unit="file", file=stream)
 
 
+def is_current(*, article: Article, content_hash: str) -> bool:
+    """The stored article is this content read by today's rules: nothing to import."""
+    return article.content_hash == content_hash and article.rules_version == pipeline.RULES_VERSION
+
+
 def curator_conflict(*, article: Article, source_file: str, content_hash: str) -> FileResult:
-    """A changed file (or record) for an article a curator has edited since: the edit is kept."""
+    """A changed file (or record), or new import rules, for an article a curator has edited since: the edit is kept."""
     edited = timezone.localtime(article.curated_at).strftime("%Y-%m-%d %H:%M")
+    what = "the file changed" if article.content_hash != content_hash else "the import rules changed"
     return FileResult(
         source_file=source_file,
         outcome=CONFLICT,
         article_id=article.pk,
         content_hash=content_hash,
         message=(
-            f"the file changed, but article {article.pk} was edited in the admin on {edited} "
+            f"{what}, but article {article.pk} was edited in the admin on {edited} "
             "since its import; the edit is kept (use --force to overwrite it with the file)"
         ),
     )
@@ -182,7 +194,7 @@ def import_file(*, path: Path, source_file: str, dry_run: bool = False, force: b
             return FileResult(source_file=source_file, outcome=SKIPPED, message="empty file, skipped")
         digest = hashlib.sha256(data).hexdigest()
         existing = Article.objects.filter(source_file=source_file).first()
-        if existing and existing.content_hash == digest and not force:
+        if existing and is_current(article=existing, content_hash=digest) and not force:
             return FileResult(source_file=source_file, outcome=UNCHANGED, article_id=existing.pk, content_hash=digest)
         if existing and existing.curated_at and not force:
             return curator_conflict(article=existing, source_file=source_file, content_hash=digest)
@@ -226,6 +238,7 @@ def save_article(*, page: ParsedPage, source_file: str, content_hash: str, artic
     article = article or Article(source_file=source_file)
     _apply_page_metadata(article=article, page=page, fallback_title=source_file)
     article.content_hash = content_hash
+    article.rules_version = pipeline.RULES_VERSION
     article.captured_at = page.captured_at
     article.curated_at = None
     article.save()
@@ -265,6 +278,7 @@ def _apply_page_metadata(*, article: Article, page: ParsedPage, fallback_title: 
     article.title = (page.title or fallback_title)[:500]
     article.source = get_or_create_source(name=page.source_name, domain=page.source_domain)
     article.original_url = page.original_url
+    article.site = page.site[:200]
     article.pub_year = page.pub_year
     article.pub_month = page.pub_month
     article.pub_day = page.pub_day
@@ -310,24 +324,28 @@ def set_paragraphs_furniture(*, paragraph_ids: Iterable[int], furniture: bool, u
 
 
 def reinfer_metadata(*, article_ids: Iterable[int]) -> int:
-    """Re-read title, date, source, URL and language from each article's paragraphs as stored now.
+    """Re-read title, date, source, site, URL and language from each article's paragraphs as stored now.
 
     Uses the importer's own pipeline (archive.text.pipeline.parse_text) on the
-    paragraphs' current text, so edits made in the admin are taken into account.
+    paragraphs' current text, so edits made in the admin are taken into account,
+    with the same evidence for a missing year as an import: the article's URL and
+    capture date, then its dated neighbours (infer_years_from_neighbours).
     It does not mark the article as curated: it derives, as an import would.
     Returns how many articles changed.
     """
-    fields = ["title", "source_id", "original_url", "pub_year", "pub_month", "pub_day", "pub_year_inferred"]
+    fields = ["title", "source_id", "original_url", "site", "pub_year", "pub_month", "pub_day", "pub_year_inferred"]
     fields += ["language"]
     changed = 0
     for article in Article.objects.filter(pk__in=set(article_ids)).prefetch_related("paragraphs"):
         texts = [paragraph.text for paragraph in article.paragraphs.all()]
         if not texts:
             continue
-        page = parse_text("\n".join(texts))
+        page = with_evidence(parse_text("\n".join(texts)), url=article.original_url, captured_at=article.captured_at)
         with transaction.atomic():
             before = [getattr(article, name) for name in fields]
             _apply_page_metadata(article=article, page=page, fallback_title=article.title)
+            if article.pub_year is None and (year := neighbour_year(article=article)):
+                article.pub_year, article.pub_year_inferred = year, True
             if [getattr(article, name) for name in fields] != before:
                 article._change_reason = "re-ran metadata inference"
                 article.save()  # post_save queues it for reindexing

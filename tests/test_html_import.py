@@ -234,3 +234,22 @@ def test_html_structure_flags_navigation_asides_footers_and_link_lists():
         "深圳市人民政府版权所有",  # class="footer"
     ):
         assert roles[furniture] == "boilerplate", furniture
+
+
+def test_a_year_missing_on_the_page_comes_from_its_url_or_capture_date(db, tmp_path):
+    undated = page(title="深圳复工复产").replace(
+        '<meta property="article:published_time" content="2020-03-20T08:00:00+08:00">', ""
+    )
+    undated = undated.replace("<h1>深圳复工复产</h1>", "<h1>深圳复工复产</h1><p>03-20 08:00 来源：深圳新闻网</p>")
+    undated = undated.replace(
+        '<link rel="canonical" href="http://www.sznews.com/news/content/2020-03/20/content_1.htm">', ""
+    )
+    dated_url, plain_url = "http://www.sznews.com/news/content/2020-03/20/c_1.htm", "http://www.sznews.com/news/c_2.htm"
+    captured = "2021-01-02T00:00:00Z"
+    records = [(url, captured, undated.encode(), "text/html") for url in (dated_url, plain_url)]
+    write_warc(tmp_path / "crawl.warc", records, gz=False)
+    by_url, by_capture = (Article.objects.get(pk=r.article_id) for r in import_paths(paths=[tmp_path]).results)
+    assert (by_url.pub_year, by_url.pub_month, by_url.pub_day, by_url.pub_year_inferred) == (2020, 3, 20, True)
+    assert (by_capture.pub_year, by_capture.pub_year_inferred) == (2020, True)  # 20 March before 2 January 2021
+    assert by_url.site == by_capture.site == "sznews.com"
+    assert by_url.source.name == "深圳新闻网"
