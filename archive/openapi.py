@@ -66,6 +66,7 @@ COMPONENTS: dict[str, Any] = {
             "required": [
                 "source",
                 "original_url",
+                "site",
                 "captured_at",
                 "published",
                 "published_parts",
@@ -77,6 +78,10 @@ COMPONENTS: dict[str, Any] = {
             "properties": {
                 "source": {"$ref": "#/components/schemas/Source"},
                 "original_url": {"type": "string", "description": "Where the page was published, if known."},
+                "site": {
+                    "type": "string",
+                    "description": 'The host the page was captured from ("sznews.com"), beside the source it names.',
+                },
                 "captured_at": {**_NULLABLE_STRING, "format": "date-time", "description": "When it was fetched."},
                 "published": {
                     "type": "string",
