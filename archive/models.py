@@ -1,4 +1,4 @@
-"""Sources, articles and their paragraphs (DESIGN.md §2)."""
+"""Sources, articles and their paragraphs; an article keeps the source its page names and the site it came from."""
 
 from __future__ import annotations
 
