@@ -218,7 +218,8 @@ def test_html_structure_flags_navigation_asides_footers_and_link_lists():
     related = "".join(f'<li><a href="/n/{k}">深圳第{k}批援鄂医疗队员平安返深</a></li>' for k in range(3))
     html = info_page(
         info="发布时间：2020-03-04 来源：深圳特区报",
-        body_extra=f'<ul class="xglist">{related}</ul><aside><p>本站热门：深圳市复工复产指引汇总</p></aside>'
+        body_extra='<p><a href="/zcfg/1.pdf">深圳市关于做好企业复工复产疫情防控工作的通知（全文）</a></p>'
+        f'<ul class="xglist">{related}</ul><aside><p>本站热门：深圳市复工复产指引汇总</p></aside>'
         "<nav><p>深圳发布 · 深圳新闻网 · 读特</p></nav>",
     )
     parsed = parse_html(html)
@@ -226,6 +227,7 @@ def test_html_structure_flags_navigation_asides_footers_and_link_lists():
     assert roles["疫情防控通报"] == "title"
     assert roles["发布时间：2020-03-04 来源：深圳特区报"] == "metadata"
     assert roles[BODY_1] == roles[BODY_2] == "body"
+    assert roles["深圳市关于做好企业复工复产疫情防控工作的通知（全文）"] == "body"  # one link alone is no list
     for furniture in (
         "首页",  # a menu item
         "深圳第0批援鄂医疗队员平安返深",  # a list of links, under no heading

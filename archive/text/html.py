@@ -15,6 +15,7 @@ owner its copyright footer names); the host the page came from is its site.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ _BLOCKS = frozenset(
     )
 )
 _ARTICLE = frozenset(("article", "main"))
+_ITEMS = frozenset(("li", "dd", "dt", "td", "th", "option"))
 # Class and id words that name a block of page furniture.
 _FURNITURE_CLASSES = frozenset(
     (
@@ -56,7 +58,7 @@ _FURNITURE_CLASSES = frozenset(
     )
 )
 _CLASS_WORDS = re.compile(r"[a-z]+")
-# A line at least this share of whose characters are link text is furniture (menus, lists of links).
+# A line at least this share of whose characters are link text is a link (menus, lists of links).
 _LINK_DENSE = 0.6
 _SOURCE_META = (("name", "source"), ("name", "contentsource"), ("name", "ContentSource"))
 _DATE_META = (
@@ -132,6 +134,8 @@ def page_metadata(tree) -> dict[str, str]:
 class PageLine:
     text: str
     furniture: bool  # the page's structure says so
+    links: int = 0  # links in the line, when it is mostly link text (else 0)
+    item: bool = False  # a list item or table cell
 
 
 class _Lines:
@@ -141,26 +145,42 @@ class _Lines:
         self.lines: list[PageLine] = []
         self._parts: list[str] = []
         self._link_chars = 0
-        self._furniture = False
+        self._links = 0
+        self._furniture = self._item = False
 
-    def add(self, text: str | None, *, furniture: bool, link: bool) -> None:
+    def add(self, text: str | None, *, furniture: bool, link: bool, item: bool) -> None:
         if not text:
             return
         if not self._parts:
-            self._furniture = furniture
+            self._furniture, self._item = furniture, item
         self._parts.append(text)
         if link:
             self._link_chars += len(_SPACE.sub("", text))
 
+    def link(self) -> None:
+        self._links += 1
+
     def flush(self) -> None:
         text = "".join(self._parts)
         chars = len(_SPACE.sub("", text))
-        dense = chars > 0 and self._link_chars >= _LINK_DENSE * chars
+        links = self._links if chars > 0 and self._link_chars >= _LINK_DENSE * chars else 0
         for raw in text.split("\n"):
             if not is_blank(raw):
                 line = _SPACE.sub(" ", clean_line(raw))
-                self.lines.append(PageLine(text=line, furniture=self._furniture or dense))
-        self._parts, self._link_chars = [], 0
+                self.lines.append(PageLine(text=line, furniture=self._furniture, links=links, item=self._item))
+        self._parts, self._link_chars, self._links = [], 0, 0
+
+
+def _with_link_lists(lines: list[PageLine]) -> list[PageLine]:
+    """Mostly-link lines are furniture when they hold two links or more (a menu), or are items of a list
+    of links (next to another such item); a lone linked paragraph is left to the text rules."""
+    out = []
+    for index, line in enumerate(lines):
+        neighbours = lines[max(index - 1, 0) : index] + lines[index + 1 : index + 2]
+        in_list = line.item and any(other.links and other.item for other in neighbours)
+        listed = line.links >= 2 or (line.links == 1 and in_list)
+        out.append(dataclasses.replace(line, furniture=True) if listed and not line.furniture else line)
+    return out
 
 
 def _is_furniture_block(element, tag: str, *, in_article: bool) -> bool:
@@ -177,27 +197,30 @@ def page_lines(tree) -> list[PageLine]:
     body = tree.find(".//body")
     collected = _Lines()
 
-    def walk(element, *, furniture: bool, in_article: bool, link: bool) -> None:
+    def walk(element, *, furniture: bool, in_article: bool, link: bool, item: bool) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag and tag not in _INVISIBLE:
             block = tag in _BLOCKS
             inside = furniture or (block and _is_furniture_block(element, tag, in_article=in_article))
             in_link = link or tag == "a"
+            in_item = tag in _ITEMS if block else item
             if block:
                 collected.flush()
-            collected.add(element.text, furniture=inside, link=in_link)
+            if tag == "a":
+                collected.link()
+            collected.add(element.text, furniture=inside, link=in_link, item=in_item)
             for child in element:
-                walk(child, furniture=inside, in_article=in_article or tag in _ARTICLE, link=in_link)
+                walk(child, furniture=inside, in_article=in_article or tag in _ARTICLE, link=in_link, item=in_item)
             if block:
                 collected.flush()
-        collected.add(element.tail, furniture=furniture, link=link)
+        collected.add(element.tail, furniture=furniture, link=link, item=item)
 
     root = body if body is not None else tree
-    collected.add(root.text, furniture=False, link=False)
+    collected.add(root.text, furniture=False, link=False, item=False)
     for child in root:
-        walk(child, furniture=False, in_article=False, link=False)
+        walk(child, furniture=False, in_article=False, link=False, item=False)
     collected.flush()
-    return collected.lines
+    return _with_link_lists(collected.lines)
 
 
 def _date_from(value: str) -> metadata.PubDate | None:
