@@ -175,25 +175,21 @@ def count(pages: list[realtext.Page], database: Path) -> dict:
             else:  # its URL or dated neighbours of the same source give one
                 tally["years from evidence wanted"] += 1
                 tally["years from evidence"] += year == want[0] and bool(inferred)
-        stored = paragraphs[article_id]
-        flagged = {}
-        for text, is_flagged in stored:
-            flagged[text] = flagged.get(text, True) and is_flagged  # searchable if any copy is unflagged
         page_leaks = 0
-        for line in page.lines:
+        for line, is_flagged in zip(page.lines, line_flags(page, paragraphs[article_id]), strict=True):
             text = clean(line.text)
-            if text not in flagged:
+            if is_flagged is None:
                 tally["lines missing"] += 1
                 continue
             if line.role == realtext.BOILERPLATE:
                 tally["furniture lines"] += 1
-                if not flagged[text]:
+                if not is_flagged:
                     tally["furniture lines searchable"] += 1
                     page_leaks += 1
                     examples["furniture searchable"][text[:40]] += 1
             elif line.role in (realtext.BODY, realtext.TITLE):
                 tally["body lines"] += 1
-                if flagged[text]:
+                if is_flagged:
                     tally["body lines flagged"] += 1
                     examples["body flagged"][text[:40]] += 1
         tally["pages with searchable furniture"] += page_leaks > 0
@@ -235,6 +231,21 @@ def metadata_by_trafilatura(pages: list[realtext.Page]) -> dict:
     return {**tally, "ours_s": round(started["ours"], 1), "trafilatura_s": round(started["trafilatura"], 1)}
 
 
+def line_flags(page: realtext.Page, stored: list[tuple[str, bool]]) -> list[bool | None]:
+    """The flag of each line's stored paragraph (None: not stored as such).
+
+    Paragraphs are matched by position when the stored page has exactly the page's lines (one line,
+    one paragraph); else by text, a line counting as unflagged if any paragraph with its text is.
+    """
+    texts = [clean(line.text) for line in page.lines]
+    if [text for text, _ in stored] == texts:
+        return [flag for _, flag in stored]
+    by_text: dict[str, bool] = {}
+    for text, flag in stored:
+        by_text[text] = by_text.get(text, True) and flag
+    return [by_text.get(text) for text in texts]
+
+
 def related_queries(pages: list[realtext.Page], *, n: int) -> list[str]:
     """Phrase searches for the first title of sampled pages' related lists (the next post's headline)."""
     posts = realtext.posts()
@@ -248,11 +259,14 @@ def search_counts(pages: list[realtext.Page], results: dict) -> dict:
     """Per query: articles found, and how many of them hold the words only in their furniture."""
     from archive.text.normalise import normalise
 
-    own_text = {page.name: normalise(" ".join(page.searchable)) for page in pages}
+    def letters(text: str) -> str:  # the search ignores punctuation and spacing
+        return "".join(char for char in normalise(text) if char.isalnum())
+
+    own_text = {page.name: letters(" ".join(page.searchable)) for page in pages}
     out = {}
     for query, found in results.items():
-        words = [normalise(word) for word in query.strip('"').split()]
-        wrong = [name for name in found["files"] if not all(word in own_text.get(name, "") for word in words)]
+        wanted = letters(query)
+        wrong = [name for name in found["files"] if wanted not in own_text.get(name, "")]
         out[query] = {"found": found["count"], "found by furniture": len(wrong)}
     return out
 
