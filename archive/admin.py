@@ -129,15 +129,15 @@ class CurationMixin:
 
 @admin.register(Article)
 class ArticleAdmin(CurationMixin, SimpleHistoryAdmin):
-    list_display = ["title", "source", "language", "published_iso", "source_file", "curated_at", "updated_at"]
+    list_display = ["title", "source", "site", "language", "published", "source_file", "curated_at", "updated_at"]
     list_filter = ["language", "source", "published_on", HasBoilerplateFilter, CuratedFilter, "pub_year_inferred"]
     list_select_related = ["source"]
-    search_fields = ["title", "source__name", "source_file"]
+    search_fields = ["title", "source__name", "site", "source_file"]
     date_hierarchy = "published_on"
     provenance_fields = ["source_file", "content_hash", "captured_at", "imported_at", "updated_at", "curated_at"]
     readonly_fields = ["published_on", *provenance_fields]
     fieldsets = [
-        (None, {"fields": ["title", "source", "original_url", "language"]}),
+        (None, {"fields": ["title", "source", "site", "original_url", "language"]}),
         (
             _("Publication date (partial dates keep only the known parts)"),
             {"fields": [("pub_year", "pub_month", "pub_day"), "pub_year_inferred", "published_on"]},
@@ -148,6 +148,13 @@ class ArticleAdmin(CurationMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["rerun_metadata_inference", "reindex_selected"]
     history_list_display = ["title", "curated_at"]
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def published(self, obj: Article) -> str:
+        """ISO 8601 as far as known, saying when the year is inferred rather than printed on the page."""
+        if obj.pub_year_inferred and obj.pub_year:
+            return _("%(date)s (year inferred)") % {"date": obj.published_iso}
+        return obj.published_iso or "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

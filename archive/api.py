@@ -111,6 +111,7 @@ def provenance_json(article: Article) -> dict[str, Any]:
         if source
         else None,
         "original_url": article.original_url,
+        "site": article.site,
         "captured_at": _iso(article.captured_at),
         "published": article.published_iso,
         "published_parts": {

@@ -3,7 +3,9 @@
 Dates are honest: a page dated "03.04" with no year is cited as "4 March (year
 unknown)"; CSL date-parts carry only the parts that are known (a date-parts
 list must start with the year, so a date without a year becomes a literal);
-a year inferred from the collection is marked ("circa" in CSL, "[inferred]" in text).
+an inferred year (from the page's URL, capture date or dated neighbours) is marked
+("circa" in CSL, "[year inferred]" in text). The source is the outlet the page names;
+the site (the host it was captured from) is given beside it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def _source_name(article) -> str:
     return source.name if source else ""
 
 
+def _site(article) -> str:
+    return getattr(article, "site", "") or ""
+
+
 def _parts(article) -> tuple[int | None, int | None, int | None]:
     year = article.pub_year or None
     month = article.pub_month if article.pub_month and 1 <= article.pub_month <= 12 else None
@@ -78,6 +84,8 @@ def citation_text(article, *, accessed: datetime.date, url: str) -> str:
         parts.append(f"Originally at {article.original_url}")
         captured = getattr(article, "captured_at", None)
         parts[-1] += f" (captured {captured.date().isoformat()})." if captured else "."
+    if site := _site(article):
+        parts.append(f"Site: {site}.")
     parts.append(f"Archived copy: {url} (accessed {accessed.isoformat()}).")
     parts.append(f"File {article.source_file}, SHA-256 {article.content_hash}.")
     return " ".join(parts)
@@ -105,7 +113,7 @@ def citation_bibtex(article, *, accessed: datetime.date, url: str) -> str:
     if not year and month:
         notes.append(f"Dated {published_text(article)}")
     elif year and article.pub_year_inferred:
-        notes.append("Year inferred from the collection, not printed on the page")
+        notes.append("Year inferred (from the page's URL, capture date or dated neighbours), not printed on the page")
     notes += _provenance_notes(article, link=lambda address: f"\\url{{{_bibtex_url(address)}}}", text=bibtex_escape)
     fields.append(("howpublished", "\\url{" + _bibtex_url(url) + "}"))
     fields.append(("url", _bibtex_url(url)))
@@ -122,6 +130,8 @@ def _provenance_notes(article, *, link: Callable[[str], str], text: Callable[[st
     notes = []
     if article.original_url:
         notes.append(f"Originally published at {link(article.original_url)}")
+    if site := _site(article):
+        notes.append(f"site {text(site)}")
     captured = getattr(article, "captured_at", None)
     if captured:
         notes.append(f"captured {captured.date().isoformat()}")
@@ -150,6 +160,8 @@ def citation_csl_json(article, *, accessed: datetime.date, url: str) -> dict[str
         item["container-title"] = source
         item["publisher"] = source
         item["author"] = [{"literal": source}]
+    elif site := _site(article):
+        item["container-title"] = site  # the website, when the page names no outlet
     if year:
         issued: dict[str, Any] = {"date-parts": [[year, *([month] if month else []), *([day] if day else [])]]}
         if article.pub_year_inferred:

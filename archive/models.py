@@ -1,4 +1,4 @@
-"""Sources, articles and their paragraphs (DESIGN.md §2)."""
+"""Sources, articles and their paragraphs; an article keeps the source its page names and the site it came from."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ class Article(models.Model):
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
+    # The host the page was captured from ("sznews.com"), kept beside the source the page names.
+    site = models.CharField(_("site"), max_length=200, blank=True, db_index=True)
     # A publication date may be partial ("03.04" has no year): each part is kept on its
     # own, with a flag when the year was inferred rather than read off the page.
     pub_year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
@@ -58,6 +60,9 @@ class Article(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.UNKNOWN)
     source_file = models.CharField(_("imported file"), max_length=1000, unique=True)
     content_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    # archive.text.pipeline.RULES_VERSION when the page was read: an import re-reads an
+    # unchanged file read under older rules (0: before versions were recorded).
+    rules_version = models.PositiveSmallIntegerField(_("import rules version"), default=0)
     # When the page was fetched from the web (a WARC record's WARC-Date), if known.
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)

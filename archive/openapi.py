@@ -72,6 +72,7 @@ COMPONENTS: dict[str, Any] = {
             "required": [
                 "source",
                 "original_url",
+                "site",
                 "captured_at",
                 "published",
                 "published_parts",
@@ -83,6 +84,10 @@ COMPONENTS: dict[str, Any] = {
             "properties": {
                 "source": {"$ref": "#/components/schemas/Source"},
                 "original_url": {"type": "string", "description": "Where the page was published, if known."},
+                "site": {
+                    "type": "string",
+                    "description": 'The host the page was captured from ("sznews.com"), beside the source it names.',
+                },
                 "captured_at": {**_NULLABLE_STRING, "format": "date-time", "description": "When it was fetched."},
                 "published": {
                     "type": "string",

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from archive.dating import neighbour_year
 from archive.importing.writing import apply_page_metadata, sources_for
 from archive.models import Article, Paragraph, Role
 from archive.search import queue
 from archive.text.boilerplate import FURNITURE
-from archive.text.pipeline import parse_text
+from archive.text.pipeline import parse_text, with_evidence
 
 # Curation: the admin's writes. QuerySet.update and bulk_update send no signals, so
 # every bulk write here queues its articles for reindexing itself.
@@ -52,25 +53,29 @@ def set_paragraphs_furniture(*, paragraph_ids: Iterable[int], furniture: bool, u
 
 
 def reinfer_metadata(*, article_ids: Iterable[int]) -> int:
-    """Re-read title, date, source, URL and language from each article's paragraphs as stored now.
+    """Re-read title, date, source, site, URL and language from each article's paragraphs as stored now.
 
     Uses the importer's own pipeline (archive.text.pipeline.parse_text) on the
-    paragraphs' current text, so edits made in the admin are taken into account.
+    paragraphs' current text, so edits made in the admin are taken into account,
+    with the same evidence for a missing year as an import: the article's URL and
+    capture date, then its dated neighbours (archive.dating).
     It does not mark the article as curated: it derives, as an import would.
     Returns how many articles changed.
     """
-    fields = ["title", "source_id", "original_url", "pub_year", "pub_month", "pub_day", "pub_year_inferred"]
+    fields = ["title", "source_id", "original_url", "site", "pub_year", "pub_month", "pub_day", "pub_year_inferred"]
     fields += ["language"]
     changed = 0
     for article in Article.objects.filter(pk__in=set(article_ids)).prefetch_related("paragraphs"):
         texts = [paragraph.text for paragraph in article.paragraphs.all()]
         if not texts:
             continue
-        page = parse_text("\n".join(texts))
+        page = with_evidence(parse_text("\n".join(texts)), url=article.original_url, captured_at=article.captured_at)
         with transaction.atomic():
             before = [getattr(article, name) for name in fields]
             source = sources_for([page]).get(page.source_name[:200])
             apply_page_metadata(article=article, page=page, source=source, fallback_title=article.title)
+            if article.pub_year is None and (year := neighbour_year(article=article)):
+                article.pub_year, article.pub_year_inferred = year, True
             if [getattr(article, name) for name in fields] != before:
                 article._change_reason = "re-ran metadata inference"
                 article.save()  # post_save queues it for reindexing

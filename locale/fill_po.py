@@ -67,6 +67,8 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "edited in the admin": "已在管理后台编辑",
     "Publication date (partial dates keep only the known parts)": "发布日期（不完整的日期只保留已知部分）",
     "Provenance": "来源信息",
+    "published": "发布日期",
+    "%(date)s (year inferred)": "%(date)s（年份系推断）",
     "Re-run metadata inference (title, date, source) from the paragraphs": "根据段落重新推断元数据（标题、日期、来源）",
     "%d article changed.": ["已修改 %d 篇文章。"],
     "Reindex selected articles": "重建所选文章的索引",
@@ -99,6 +101,8 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "title": "标题",
     "source": "来源",
     "original URL": "原始网址",
+    "site": "网站",
+    "import rules version": "导入规则版本",
     "year": "年",
     "month": "月",
     "day": "日",
@@ -136,6 +140,7 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "← All briefings": "← 全部简报",
     "Published": "发布日期",
     "Original URL": "原始网址",
+    "Site": "网站",
     "Not known": "不详",
     "Imported file": "导入文件",
     "Content hash (SHA-256)": "内容哈希（SHA-256）",
@@ -219,6 +224,7 @@ TRADITIONAL: dict[str, str] = {
     "%(day)s %(month_name)s %(year)s (year inferred)": "%(year)s年%(month_name)s%(day)s日（年份係推斷）",
     "%(month_name)s %(year)s (year inferred)": "%(year)s年%(month_name)s（年份係推斷）",
     "%(year)s (year inferred)": "%(year)s年（年份係推斷）",
+    "%(date)s (year inferred)": "%(date)s（年份係推斷）",
 }
 
 _ENTRY = re.compile(r"\n\n(?=(?:#.*\n)*(?:msgctxt|msgid) )")
@@ -267,12 +273,12 @@ def fill(po: Path, table: dict[str, str | list[str]], *, force: bool) -> int:
             kept.append(line)
         existing = [value for name, value in fields.items() if name.startswith("msgstr")]
         # A fuzzy msgstr is makemessages' guess from a similar msgid: never keep it.
-        fuzzy = "#, fuzzy" in entry.splitlines()
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in entry.splitlines())
         has_existing = any(_unquote_utf8(value) for value in existing) and not fuzzy
         if translation is None or (has_existing and not force):
             out.append(entry)
             continue
-        kept = [line for line in kept if line != "#, fuzzy" and not line.startswith("#| ")]
+        kept = [_unfuzzy(line) for line in kept if line != "#, fuzzy" and not line.startswith("#| ")]
         if "msgid_plural" in fields:
             value = translation[0] if isinstance(translation, list) else translation
             kept.append(f"msgstr[0] {_quote(value)}")
@@ -282,6 +288,13 @@ def fill(po: Path, table: dict[str, str | list[str]], *, force: bool) -> int:
         filled += 1
     po.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
     return filled
+
+
+def _unfuzzy(line: str) -> str:
+    """A flags line without "fuzzy" ("#, fuzzy, python-format" → "#, python-format")."""
+    if line.startswith("#,"):
+        return "#, " + ", ".join(flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy")
+    return line
 
 
 def _header(text: str, *, language: str) -> str:

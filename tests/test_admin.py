@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
+from archive.dating import infer_years_from_neighbours
 from archive.models import Article, IndexTask, Paragraph
 from archive.search import queue
 from archive.search.results import search_articles
@@ -197,6 +198,34 @@ def test_rerun_metadata_inference_reads_the_title_again_from_the_paragraphs(impo
     assert obj.title == inferred
     assert obj.published_iso == article("003").published_iso != ""
     assert found("title:Wrong") == set()
+
+
+def test_the_article_list_says_which_years_are_inferred_and_shows_the_site(imported, curator):
+    Article.objects.filter(pk=article("003").pk).update(pub_year=2020, pub_year_inferred=True)
+    page = curator.get(reverse("admin:archive_article_changelist")).content.decode()
+    assert "2020-03-04 (year inferred)" in page
+    assert "2020-03-31" in page and "2020-03-31 (year inferred)" not in page
+    assert "tv.rexun.cn" in page
+
+
+def test_import_and_rerun_infer_a_missing_year_alike_from_dated_pages_of_the_same_source(db, curator, tmp_path):
+    folder = tmp_path / "2020-briefings"
+    folder.mkdir()
+    (folder / "a.txt").write_text("深圳复工复产\n时间:2020-03-20 10:00  来源:新华社  作者:网络\n正文。\n", "utf-8")
+    (folder / "b.txt").write_text("03.04 深圳战疫\n来源:新华社\n1972年出生的患者出院，2018年度…\n", "utf-8")
+    (folder / "c.txt").write_text("03.05 东莞战疫\n1972年出生的患者出院。\n", "utf-8")  # names no source
+    call_command("import_seeds", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    b, c = (Article.objects.get(source_file=f"2020-briefings/{name}.txt") for name in "bc")
+    assert (b.pub_year, b.pub_month, b.pub_day, b.pub_year_inferred) == (2020, 3, 4, True)
+    assert (c.pub_year, c.pub_year_inferred) == (None, False)
+    Article.objects.filter(pk__in=[b.pk, c.pk]).update(pub_year=None, pub_year_inferred=False)
+    changelist = reverse("admin:archive_article_changelist")
+    curator.post(changelist, {"action": "rerun_metadata_inference", "_selected_action": [b.pk, c.pk]})
+    b.refresh_from_db()
+    c.refresh_from_db()
+    assert (b.pub_year, b.pub_year_inferred) == (2020, True)
+    assert (c.pub_year, c.pub_year_inferred) == (None, False)
+    assert infer_years_from_neighbours(article_ids=[b.pk, c.pk, None]) == []  # nothing left to infer
 
 
 def test_deleting_an_article_in_the_admin_takes_it_out_of_search(imported, curator):

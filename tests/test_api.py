@@ -80,6 +80,8 @@ def test_article_has_provenance_citation_and_paragraphs(client, seeded):
     assert provenance["published"] == "2020-03-20"
     assert provenance["published_parts"] == {"year": 2020, "month": 3, "day": 20, "year_inferred": False}
     assert provenance["source"]["name"] == article.source.name
+    assert provenance["site"] == ""  # seed 000 names its source, not the site it was saved from
+    assert client.get(f"/api/articles/{seed('004').pk}").json()["provenance"]["site"] == "tv.rexun.cn"
     assert body["citation"]["bibtex"] == f"/articles/{article.pk}/cite.bib"
     assert "2020" in body["citation"]["text"]
     paragraphs = body["paragraphs"]
@@ -171,6 +173,18 @@ def test_partial_and_inferred_dates_in_csl():
     undated = Article(pk=3, title="t", source_file="a", content_hash="h")
     assert "issued" not in citation.citation_csl_json(undated, accessed=ACCESSED, url=URL)
     assert "Publication date unknown." in citation.citation_text(undated, accessed=ACCESSED, url=URL)
+
+
+def test_citations_give_the_site_beside_the_source():
+    source = Source(name="深圳特区报")
+    article = Article(pk=4, title="t", source=source, site="sz.gov.cn", source_file="a", content_hash="h")
+    assert "深圳特区报." in citation.citation_text(article, accessed=ACCESSED, url=URL)
+    assert "Site: sz.gov.cn." in citation.citation_text(article, accessed=ACCESSED, url=URL)
+    assert "site sz.gov.cn" in citation.citation_bibtex(article, accessed=ACCESSED, url=URL)
+    csl = citation.citation_csl_json(article, accessed=ACCESSED, url=URL)
+    assert csl["container-title"] == "深圳特区报" and "site sz.gov.cn" in csl["note"]
+    unnamed = Article(pk=5, title="t", site="sz.gov.cn", source_file="a", content_hash="h")
+    assert citation.citation_csl_json(unnamed, accessed=ACCESSED, url=URL)["container-title"] == "sz.gov.cn"
 
 
 @pytest.mark.parametrize(

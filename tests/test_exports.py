@@ -142,6 +142,7 @@ def test_jsonl_export_reimports_into_a_fresh_archive(client, seeded, tmp_path):
                 article.language,
                 article.content_hash,
                 article.original_url,
+                article.site,
                 article.source.name if article.source else "",
                 [
                     (
@@ -159,6 +160,7 @@ def test_jsonl_export_reimports_into_a_fresh_archive(client, seeded, tmp_path):
         }
 
     before = snapshot()
+    assert {article.site for article in Article.objects.all()} == {"", "tv.rexun.cn"}  # seed 004's footer
     export = tmp_path / "export" / "articles.jsonl"
     export.parent.mkdir()
     export.write_bytes(streamed(client.get("/export/articles.jsonl")))

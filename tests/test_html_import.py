@@ -69,7 +69,8 @@ def test_meta_date_and_og_url_when_there_is_no_article_time():
     assert parsed.title == "Daily Briefing"
     assert (parsed.pub_year, parsed.pub_month, parsed.pub_day) == (2020, 3, 31)
     assert parsed.original_url == "https://www.eyeshenzhen.com/b/1"
-    assert parsed.source_domain == "eyeshenzhen.com"
+    # The host is the site the page came from, not a source: the page names none.
+    assert (parsed.site, parsed.source_name, parsed.source_domain) == ("eyeshenzhen.com", "", "")
 
 
 def test_declared_legacy_charset_is_used():
@@ -183,3 +184,75 @@ def test_a_changed_warc_record_keeps_a_curators_edit_unless_forced(db, tmp_path)
     [forced] = import_paths(paths=[tmp_path], force=True).results
     assert forced.outcome == UPDATED
     assert Article.objects.get(pk=article.pk).title != "A curator's title"
+
+
+# --- Source, site, structure -------------------------------------------------------------------
+
+
+def info_page(*, info: str = "", head: str = "", body_extra: str = "") -> bytes:
+    return f"""<html><head><meta charset="utf-8"><title>疫情防控通报-深圳市人民政府</title>{head}</head><body>
+    <div class="top"><ul class="menu"><li><a href="/">首页</a></li><li><a href="/zw">政务公开</a></li></ul></div>
+    <div class="main"><h1>疫情防控通报</h1><div class="info">{info}</div>
+    <p>{BODY_1}</p><p>{BODY_2}</p>{body_extra}</div>
+    <div class="footer"><p>深圳市人民政府版权所有</p><p>Copyright © 2020 www.sz.gov.cn</p></div>
+    </body></html>""".encode()
+
+
+@pytest.mark.parametrize(
+    ("info", "head", "source"),
+    [
+        # the source the page names wins over its metadata and over the site's name
+        ("发布时间：2020-03-04 来源：深圳特区报", '<meta name="source" content="新华社">', "深圳特区报"),
+        ("发布时间：2020-03-04 来源：", '<meta name="source" content="新华社">', "新华社"),
+        ("发布时间：2020-03-04", '<meta property="og:site_name" content="深圳政府在线">', "深圳政府在线"),
+        ("发布时间：2020-03-04", "", "深圳市人民政府"),  # the owner the copyright footer names
+    ],
+    ids=["credited", "meta-source", "og-site-name", "footer-owner"],
+)
+def test_html_source_is_the_one_the_page_names_and_the_host_is_its_site(info, head, source):
+    parsed = parse_html(info_page(info=info, head=head), url="http://www.sz.gov.cn/cn/xxgk/post_1.html")
+    assert (parsed.source_name, parsed.site) == (source, "sz.gov.cn")
+    assert (parsed.pub_year, parsed.pub_month, parsed.pub_day, parsed.pub_year_inferred) == (2020, 3, 4, False)
+
+
+def test_html_structure_flags_navigation_asides_footers_and_link_lists():
+    related = "".join(f'<li><a href="/n/{k}">深圳第{k}批援鄂医疗队员平安返深</a></li>' for k in range(3))
+    html = info_page(
+        info="发布时间：2020-03-04 来源：深圳特区报",
+        body_extra='<p><a href="/zcfg/1.pdf">深圳市关于做好企业复工复产疫情防控工作的通知（全文）</a></p>'
+        f'<ul class="xglist">{related}</ul><aside><p>本站热门：深圳市复工复产指引汇总</p></aside>'
+        "<nav><p>深圳发布 · 深圳新闻网 · 读特</p></nav>",
+    )
+    parsed = parse_html(html)
+    roles = {p.text: p.role for p in parsed.paragraphs}
+    assert roles["疫情防控通报"] == "title"
+    assert roles["发布时间：2020-03-04 来源：深圳特区报"] == "metadata"
+    assert roles[BODY_1] == roles[BODY_2] == "body"
+    assert roles["深圳市关于做好企业复工复产疫情防控工作的通知（全文）"] == "body"  # one link alone is no list
+    for furniture in (
+        "首页",  # a menu item
+        "深圳第0批援鄂医疗队员平安返深",  # a list of links, under no heading
+        "本站热门：深圳市复工复产指引汇总",  # <aside>
+        "深圳发布 · 深圳新闻网 · 读特",  # <nav>
+        "深圳市人民政府版权所有",  # class="footer"
+    ):
+        assert roles[furniture] == "boilerplate", furniture
+
+
+def test_a_year_missing_on_the_page_comes_from_its_url_or_capture_date(db, tmp_path):
+    undated = page(title="深圳复工复产").replace(
+        '<meta property="article:published_time" content="2020-03-20T08:00:00+08:00">', ""
+    )
+    undated = undated.replace("<h1>深圳复工复产</h1>", "<h1>深圳复工复产</h1><p>03-20 08:00 来源：深圳新闻网</p>")
+    undated = undated.replace(
+        '<link rel="canonical" href="http://www.sznews.com/news/content/2020-03/20/content_1.htm">', ""
+    )
+    dated_url, plain_url = "http://www.sznews.com/news/content/2020-03/20/c_1.htm", "http://www.sznews.com/news/c_2.htm"
+    captured = "2021-01-02T00:00:00Z"
+    records = [(url, captured, undated.encode(), "text/html") for url in (dated_url, plain_url)]
+    write_warc(tmp_path / "crawl.warc", records, gz=False)
+    by_url, by_capture = (Article.objects.get(pk=r.article_id) for r in import_paths(paths=[tmp_path]).results)
+    assert (by_url.pub_year, by_url.pub_month, by_url.pub_day, by_url.pub_year_inferred) == (2020, 3, 20, True)
+    assert (by_capture.pub_year, by_capture.pub_year_inferred) == (2020, True)  # 20 March before 2 January 2021
+    assert by_url.site == by_capture.site == "sznews.com"
+    assert by_url.source.name == "深圳新闻网"

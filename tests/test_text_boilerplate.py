@@ -102,9 +102,18 @@ LONG_BODY = "时间：2020-03-26 " + "深圳市疫情防控指挥部发布通告
         # the title repeated later is furniture; other short lines stay body
         (["03.04 标题", "短句", "标题", "标题之后"], [T, "body", B, "body"]),
         (["Southern Metropolis Daily", "Body " * 40], [T, "body"]),
+        # a related list on a short page: the heading and its items, whatever came before them
+        (["标题", "短正文。", "相关新闻", "· 另一篇", "· 第三篇", "返回首页"], [T, "body", B, B, B, B]),
+        # a list ends at a line longer than a title
+        (["标题", "推荐阅读", "另一篇", "正文" * 120], [T, B, B, "body"]),
+        # a heading-like line inside the text that names no list stays body (seed 003's 相關政策、指引一覽)
+        (["标题", "相关政策、指引一览", "1、福田区推出11条"], [T, "body", "body"]),
     ],
-    ids=["long-metadata-like", "short-metadata", "share-at-top", "related-en", "title-repeat", "no-source"],
-)
+    ids=[
+        "long-metadata-like", "short-metadata", "share-at-top", "related-en", "title-repeat", "no-source",
+        "short-page-related", "list-ends", "not-a-list-heading",
+    ],
+)  # fmt: skip
 def test_classify_roles(texts: list[str], expected: list[str]) -> None:
     assert classify_roles(texts) == expected
 
@@ -127,3 +136,59 @@ def test_source_name_line_is_metadata() -> None:
 )
 def test_line_predicates(text: str, furniture: bool, metadata: bool) -> None:
     assert (is_furniture_line(text), is_metadata_line(text)) == (furniture, metadata)
+
+
+# What makes a line furniture, beyond the seeds' own lines: each rule with lines it must catch, in
+# simplified, traditional (Taiwan phrasing) and English forms.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # page controls: share, print, close, back, font size, follow, legal links, attachments
+        "· 返回首页", "返回首頁", "【返回顶部】", "· 返回列表", "Back to Home", "Back to top",
+        "Share this article", "Share this:", "Share on WeChat | Weibo | Facebook", "分享到：微信 微博 QQ空间",
+        "分享到：微信微博复制链接", "分享：微信 | 微博 | 复制链接", "分享到：微信 微博 QQ空間",
+        "【字体：大 中 小】", "字号：大 中 小", "【字號 大 中 小】 【列印】 【關閉】", "【打印本页】 【关闭窗口】",
+        "【列印本頁】 【關閉視窗】", "打印本页 | 关闭窗口", "Print | Close", "扫一扫在手机打开当前页",
+        "掃一掃在手機開啟當前頁", "Follow us", "Terms of use", "Cookie policy", "附件：",
+        # navigation: breadcrumbs, menus, prev/next
+        "您现在的位置：首页 >> 工作动态", "当前位置：首页 > 疫情防控 > 正文", "首页 › 新闻 › 国内",
+        "首页 | 要闻动态 | 政务公开 | 政务服务 | 互动交流", "上一篇：体育老师淡定指挥拔河",
+        "下一篇：跨境电商所购物品可退货啦",
+        # credits, counters
+        "责任编辑：陈静", "責任編輯：李娜", "（责任编辑：张伟）", "浏览次数：123", "阅读 12",
+        # the site's footer: copyright, registrations, site ID, owner
+        "版权所有 © 2020 深圳政府在线 京ICP证060535号", "Copyright © 2020 China Daily. All rights reserved.",
+        "网站标识码：4403000001", "網站標識碼：4403000001", "粤公网安备 44030402000001号",
+        "京ICP证060535号 | 互联网新闻信息服务许可证：44120170002",
+        "主办：深圳市人民政府办公厅 承办：深圳市政务服务数据管理局",
+        "网站地图 | 联系我们 | 网站声明",
+        # list headings
+        "相关新闻", "相關閱讀", "推荐阅读：", "猜你喜欢", "网友评论", "Related News", "You may also like",
+    ],
+)  # fmt: skip
+def test_furniture_by_its_words(text: str) -> None:
+    assert is_furniture_line(text)
+    # … wherever it stands: after a short paragraph as after a long one
+    for before in ("短正文。", "正文" * 80):
+        assert classify_roles(["标题", before, text])[2] == B
+
+
+# Real text that shares words with furniture and must stay body.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国家市场监管总局：从重查处口罩大幅涨价行为 转发举报电话！",
+        "返回武汉的医疗队员已全部完成隔离",
+        "分享一个好消息：深圳新增治愈出院5例",
+        "关注",
+        "中小企业复工复产",
+        "相关政策、指引一览",
+        "Related to the epidemic, the city closed its schools.",
+        "平臺:保障防疫物資供應 提供“一對一”服務",
+        "2月23日",
+        "Back to work: Shenzhen factories reopen",
+        "来源：深圳新闻网",
+    ],
+)
+def test_body_that_looks_like_furniture(text: str) -> None:
+    assert not is_furniture_line(text)

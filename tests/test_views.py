@@ -160,6 +160,20 @@ def test_article_metadata(client, seeded):
         assert value in text
 
 
+def test_article_shows_source_and_site_apart_and_an_inferred_year(client, seeded):
+    article = seeded["004"]
+    tree = html(client.get(article.get_absolute_url()))
+    assert tree.xpath(f"//dd[{has_class('source')}]")[0].text_content() == "热讯网 (tv.rexun.cn)"
+    assert tree.xpath(f"//dd[{has_class('site')}]")[0].text_content() == "tv.rexun.cn"
+    undated = seeded["003"]
+    assert html(client.get(undated.get_absolute_url())).xpath(f"//dd[{has_class('site')}]")[0].text_content() == (
+        "Not known"
+    )
+    undated.pub_year, undated.pub_year_inferred = 2020, True
+    undated.save()
+    assert "4 March 2020 (year inferred)" in html(client.get(undated.get_absolute_url())).text_content()
+
+
 def test_bilingual_article_shows_pairs(client, seeded):
     tree = html(client.get(seeded["000"].get_absolute_url()))
     pairs = [[(p.get("id"), p.get("lang")) for p in pair.xpath("p")] for pair in tree.xpath("//div[@class='pair']")]

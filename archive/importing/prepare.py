@@ -8,7 +8,6 @@ importing process only writes rows and documents.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -109,8 +108,7 @@ def _parse(item: Item, data: bytes) -> ParsedPage:
     if item.kind == Item.FILE:
         return parse_file(data, name=Path(item.path).name)
     if item.kind == Item.WARC:
-        parsed = parse_html(item.content, url=item.url, charset=item.charset)
-        return dataclasses.replace(parsed, captured_at=item.captured_at)
+        return parse_html(item.content, url=item.url, charset=item.charset, captured_at=item.captured_at)
     if item.kind == Item.JSONL:
         return page_from_export(item.record, line=item.line)
     raise ImportRefused(f"cannot import a {item.kind!r} item")

@@ -149,6 +149,7 @@ def page_from_export(record: dict[str, Any], *, line: int = 0) -> ParsedPage:
         language=language,
         source_name=str(source.get("name") or record.get("source") or ""),
         source_domain=str(source.get("domain") or ""),
+        site=str(provenance.get("site") or "")[:200],
         original_url=str(provenance.get("original_url") or "")[:2000],
         encoding="utf-8",
         paragraphs=sorted(paragraphs, key=lambda p: p.position),

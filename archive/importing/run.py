@@ -20,6 +20,7 @@ from typing import Protocol
 
 from django.conf import settings
 
+from archive.dating import infer_years_from_neighbours
 from archive.importing.discovery import check_paths, iter_files, relative_name
 from archive.importing.items import Item
 from archive.importing.outcomes import CONFLICT, FAILED, SKIPPED, FileResult, ImportRefused, ImportReport
@@ -141,8 +142,27 @@ def _run(
                 pass
         else:
             fresh_from = FRESH_FROM_BATCHES * batch
+            undated: list[int] = []
+            written = _noting_undated(written, undated)
             _index(written, expected=expected, fresh_from=fresh_from, processes=processes, progress=progress)
+            if infer_years_from_neighbours(article_ids=undated):
+                queue.drain()  # the saves queued their articles
     return report
+
+
+def _noting_undated(batches: Iterator[list[Written]], undated: list[int]) -> Iterator[list[Written]]:
+    """Pass the batches on, noting the articles written with a month but no year (and a source): once
+    the run is written, the dated pages imported with them may give them one (archive.dating)."""
+    for batch in batches:
+        undated.extend(
+            each.article.pk
+            for each in batch
+            if each.article is not None
+            and each.article.pub_year is None
+            and each.article.pub_month
+            and each.article.source_id is not None
+        )
+        yield batch
 
 
 def _with_stored_state(stream: Iterator[Item]) -> Iterator[list[Item]]:

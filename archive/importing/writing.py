@@ -24,6 +24,7 @@ from archive.importing.outcomes import FAILED, WRITTEN, FileResult
 from archive.importing.prepare import Prepared, article_title
 from archive.models import Article, Paragraph, Source
 from archive.search import queue
+from archive.text.pipeline import RULES_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,8 +35,8 @@ log = logging.getLogger("archive.import")
 
 # What a re-import rewrites on an existing article (it keeps its id, source_file and imported_at).
 UPDATED_FIELDS = [
-    "title", "source", "original_url", "pub_year", "pub_month", "pub_day", "pub_year_inferred", "published_on",
-    "language", "content_hash", "captured_at", "curated_at", "updated_at",
+    "title", "source", "site", "original_url", "pub_year", "pub_month", "pub_day", "pub_year_inferred", "published_on",
+    "language", "content_hash", "rules_version", "captured_at", "curated_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -58,7 +59,9 @@ def _stored(article: Article | None) -> Stored | None:
     if article is None:
         return None
     curated = timezone.localtime(article.curated_at).strftime("%Y-%m-%d %H:%M") if article.curated_at else ""
-    return Stored(pk=article.pk, content_hash=article.content_hash, curated=curated)
+    return Stored(
+        pk=article.pk, content_hash=article.content_hash, curated=curated, rules_version=article.rules_version
+    )
 
 
 def write_batch(batch: list[Prepared], *, force: bool) -> list[Written]:
@@ -111,6 +114,7 @@ def _write(items: list[Prepared], *, force: bool) -> dict[int, Written]:
         target = article or Article(source_file=name)
         apply_page_metadata(article=target, page=page, source=sources.get(page.source_name[:200]), fallback_title=name)
         target.content_hash = prepared.result.content_hash
+        target.rules_version = RULES_VERSION
         target.captured_at = page.captured_at
         target.curated_at = None
         target.published_on = target.full_date()
@@ -246,9 +250,10 @@ def sources_for(pages: Iterable[ParsedPage]) -> dict[str, Source]:
 
 
 def apply_page_metadata(*, article: Article, page: ParsedPage, source: Source | None, fallback_title: str) -> None:
-    """What the page says about the article: title, source, URL, date and language."""
+    """What the page says about the article: title, source, site, URL, date and language."""
     article.title = article_title(page, fallback=fallback_title)
     article.source = source
+    article.site = page.site[:200]
     article.original_url = page.original_url
     article.pub_year = page.pub_year
     article.pub_month = page.pub_month

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from archive.text import boilerplate, metadata, script
+from archive.text import boilerplate, metadata, script, years
 from archive.text.decode import decode_bytes
 from archive.text.paragraphs import split_paragraphs
+
+# The version of the rules that read a page (roles, title, date, source, site). Bump it when a
+# change to archive.text changes what is read off pages already imported: the next import
+# re-reads every file read under an older version (an article edited in the admin since is
+# reported as a conflict and kept, as for a changed file).
+RULES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class ParsedPage:
     encoding: str
     paragraphs: list[ParsedParagraph]
     captured_at: datetime.datetime | None = None  # when the page was fetched (a WARC record's date)
+    site: str = ""  # the host the page was captured from ("sznews.com"), beside the source it names
 
 
 def translation_pairs(*, languages: list[str], roles: list[str]) -> dict[int, int]:
@@ -54,10 +62,28 @@ def translation_pairs(*, languages: list[str], roles: list[str]) -> dict[int, in
     return pairs
 
 
+def with_evidence(page: ParsedPage, *, url: str = "", captured_at: datetime.datetime | None = None) -> ParsedPage:
+    """The page completed from evidence about it rather than from its text.
+
+    `url` (where the page was captured from) wins over the URL the page gives; the
+    URL's host is the site, and a date without a year takes one from the URL or the
+    capture date (archive.text.years), marked as inferred.
+    """
+    url = url or page.original_url
+    captured_at = captured_at or page.captured_at
+    changes: dict = {"original_url": url, "captured_at": captured_at, "site": metadata.host_of(url) or page.site}
+    if page.pub_year is None and page.pub_month:
+        year = years.infer_year(month=page.pub_month, day=page.pub_day, url=url, captured_at=captured_at)
+        if year:
+            changes.update(pub_year=year, pub_year_inferred=True)
+    return dataclasses.replace(page, **changes)
+
+
 def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
     lines = split_paragraphs(text)
     texts = [line.text for line in lines]
-    source = metadata.find_source(texts)
+    source = metadata.find_source(texts, skip=boilerplate.related_list_lines(texts))
+    footer = metadata.footer_owner(texts)
     roles = boilerplate.classify_roles(texts, source_names=[source.name] if source else [])
     body = [t for t, role in zip(texts, roles, strict=True) if role in (boilerplate.BODY, boilerplate.TITLE)]
     language = script.article_language(body) if body else script.article_language(texts)
@@ -76,7 +102,7 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
         )
         for index, line in enumerate(lines)
     ]
-    return ParsedPage(
+    page = ParsedPage(
         title=metadata.find_title(texts, roles),
         pub_year=date.year,
         pub_month=date.month,
@@ -88,7 +114,9 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
         original_url=metadata.find_original_url(texts),
         encoding=encoding,
         paragraphs=paragraphs,
+        site=footer.domain if footer else "",
     )
+    return with_evidence(page)
 
 
 def parse_page(data: bytes) -> ParsedPage:
