@@ -10,7 +10,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("search/", views.search_page, name="search"),
     path("api/search", views.api_search, name="api_search"),
-    # Open data (issue 8): API, schema and docs, exports, feeds, citations, sitemap, OpenSearch.
+    # Open data: API, schema and docs, exports, feeds, citations, sitemap, OpenSearch.
     path("api/articles", api.articles, name="api_articles"),
     path("api/articles/<int:pk>", api.article, name="api_article"),
     path("api/schema", api.openapi_schema, name="api_schema"),

@@ -1,7 +1,7 @@
 """Search as the web page, the API and the command see it: articles with their matching paragraphs.
 
-The configured engine (archive.search.indexing.engine) ranks the matching articles
-(DESIGN.md §4); this module adds what the database holds: the matching paragraphs,
+The configured engine (archive.search.engines.get_engine) ranks the matching articles
+(docs/architecture.md, "Ranking"); this module adds what the database holds: the matching paragraphs,
 highlighted, the facet labels and the query explanation.
 """
 

@@ -47,7 +47,7 @@ _SCHEMES = {  # SEARCH_URL scheme: (client library, HTTP scheme)
     "opensearchs": ("opensearch", "https"),
 }
 
-# Ranking tiers (DESIGN.md §4): real words, then title matches, then BM25. Whoosh sorts on the
+# Ranking tiers (docs/architecture.md, "Ranking"): real words, then title matches, then BM25. Whoosh sorts on the
 # three keys; a cluster sorts on one float32 score, so the tiers are constant_score clauses whose
 # boosts stack above BM25: each title match adds more than any BM25 sum can reach, and each
 # real-word match more than all title matches together. Lucene's BM25 for one term is below its

@@ -1,7 +1,7 @@
 """The local Whoosh index as a search engine: writing through the Haystack backend, reading
 with the numpy query execution of archive.search.engines.whoosh.execution.
 
-Ranking (DESIGN.md §4): an article holding the query's Chinese as real words
+Ranking (docs/architecture.md): an article holding the query's Chinese as real words
 (jieba's cut) ranks above one holding the same characters across word
 boundaries, whatever the lengths; then title matches; then BM25; then recency.
 """

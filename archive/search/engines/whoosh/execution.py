@@ -5,7 +5,7 @@ hundreds of milliseconds when a query matches thousands of articles. Here each
 term's postings (document numbers and term frequencies) are read block by block
 into arrays; AND, OR and NOT are array set operations; BM25, the ranking tiers
 and the facets are computed over whole arrays. Positions are read only to check
-phrases, which the n-gram field makes rare (DESIGN.md §4).
+phrases, which the n-gram field makes rare (docs/architecture.md, "Ranking").
 
 A Snapshot holds one open searcher and the per-document columns; it is reused
 until the index changes, so a query does not pay for opening the index. What is
