@@ -22,7 +22,7 @@ from archive.search.analysis import INDEX_FORMAT, PARAGRAPH_BREAK
 from archive.search.engines.base import CORRUPT, MISSING, NEWEST, OK, OLDEST, RELEVANCE, Ranked
 from archive.search.engines.elastic.mapping import index_mapping
 from archive.search.fields import GRAM_FIELDS, TEXT_FIELDS, real_word_fields, term_fields
-from archive.search.query import Contiguous, ParsedQuery, Term
+from archive.search.query import Contiguous, ParsedQuery, Term, in_order_tokens
 from archive.text.tokenise import char_grams, han_stretches, segment
 
 DOCUMENT_PREFIX = "archive.article."
@@ -134,6 +134,8 @@ def term_clause(term: Term, *, field: str | None = None) -> dict:
             clauses.append(_term(words_field, part[0]))
         else:
             clauses.append(_phrase(words_field, part))
+    if term.in_order:
+        clauses.append(_any([_phrase(chars_field, tokens) for tokens in in_order_tokens(term)]))
     return _all(clauses)
 
 

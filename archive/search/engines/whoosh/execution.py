@@ -30,7 +30,7 @@ from whoosh.index import Index
 
 from archive.search.engines.whoosh import reading as whoosh_reading
 from archive.search.fields import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
-from archive.search.query import Contiguous, Part, Term
+from archive.search.query import Contiguous, Part, Term, in_order_tokens
 from archive.text.tokenise import char_grams, han_stretches, segment
 
 K1 = 1.2
@@ -372,7 +372,12 @@ def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hi
         found.append(_part_hits(snapshot, part, fields))
         if not len(found[-1]):
             return Hits.empty()
-    return intersect(found)
+    hits = intersect(found)
+    if term.in_order and len(hits):
+        hits = hits.restrict(
+            np.unique(np.concatenate([snapshot.phrase_docs(fields[1], tokens) for tokens in in_order_tokens(term)]))
+        )
+    return hits
 
 
 def matching_hits(snapshot: Snapshot, term: Term) -> Hits:
