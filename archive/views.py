@@ -8,11 +8,12 @@ from django.utils.translation import gettext
 
 from archive import selectors, timeline
 from archive.api import BadRequest, error_response, list_query
+from archive.filters import Filters
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
 from archive.search.engines.base import RELEVANCE, SORTS
-from archive.search.results import MAX_PER_PAGE, search_articles, search_timeline
-from archive.timeline_chart import chart
+from archive.search.results import MAX_PER_PAGE, SearchPage, search_articles, search_timeline
+from archive.timeline_chart import Chart, chart
 
 ARTICLES_PER_PAGE = 20
 RESULTS_PER_PAGE = 10
@@ -78,8 +79,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         **options,
         "chart": drawn,
         "timeline_error": timeline_error,
-        "timeline_auto": not request.GET.get("timeline"),
-        "compare": ", ".join(_compared(request, query)[1:]),
+        "timeline_auto": request.GET.get("timeline") not in timeline.UNITS,
+        "compare": ", ".join(value.strip() for value in request.GET.getlist("compare") if value.strip()),
         "expansions": _with_drop_urls(request, page.explain.get("expansions", [])) if page else [],
         "form": form,
         "query": query,
@@ -90,15 +91,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/search.html", context)
 
 
-def _compared(request: HttpRequest, query: str) -> tuple[str, ...]:
-    """The search and the terms compared with it; past the limit, the search alone."""
-    try:
-        return timeline.compare_terms(query, request.GET.getlist("compare"))
-    except timeline.TimelineError:
-        return (query,)
-
-
-def _timeline_chart(request: HttpRequest, query: str, filters, page, options: dict) -> tuple:
+def _timeline_chart(
+    request: HttpRequest, query: str, filters: Filters, page: SearchPage, options: dict
+) -> tuple[Chart, str]:
     """The chart over the results, and an error message for a compare or timeline parameter that
     cannot be used (the chart then shows the search alone, per the unit the period suggests)."""
     error = ""

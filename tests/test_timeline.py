@@ -297,6 +297,18 @@ def test_more_than_four_terms_says_so(client, seeded):
     assert result_count(tree) == 3  # the results are still there
 
 
+def test_the_unit_can_be_chosen_on_the_page(client, seeded):
+    tree, _ = page_tree(client, "/search/?q=复工复产&timeline=week")
+    assert [b.get("data-period") for b in bars(tree)] == ["2020-W12", "2020-W14"]
+    assert "as the period is short" not in tree.xpath("//figcaption")[0].text_content()
+    switch = tree.xpath("//span[@class='timeline-tools']/a")[0]
+    assert switch.text_content() == "per month" and "timeline=month" in switch.get("href")
+    bad, _ = page_tree(client, "/search/?q=复工复产&timeline=year")
+    alert = bad.xpath("//figure[@class='timeline']//p[@role='alert']")[0].text_content()
+    assert alert == "The timeline is drawn per month or per week."
+    assert [b.get("data-period") for b in bars(bad)] == ["2020-03"]
+
+
 def test_the_chart_speaks_the_ui_language(client, seeded):
     client.cookies["django_language"] = "zh-hant"
     tree, _ = page_tree(client, "/search/?q=复工复产")
