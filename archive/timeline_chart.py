@@ -23,7 +23,7 @@ RIGHT = 8
 TOP = 10
 BOTTOM = 28  # room for the period labels
 MAX_LABELS = 12
-MAX_SLOT = 64  # a period's width at most: a lone month is a bar, not a wall
+MAX_SLOT = 96  # a period's width at most: a lone month is a bar, not a wall
 GROUP_FILL = 0.8  # of each period's width; the rest separates periods
 # Parameters that a link to a period leaves out: the page number starts again.
 _DROPPED = ("page",)
