@@ -19,6 +19,7 @@ urlpatterns = [
     path("export/articles.jsonl", exports.articles_jsonl, name="export_articles_jsonl"),
     path("export/search.csv", exports.search_csv, name="export_search_csv"),
     path("export/search.jsonl", exports.search_jsonl, name="export_search_jsonl"),
+    path("export/timeline.csv", exports.timeline_csv, name="export_timeline_csv"),
     path("feeds/new.atom", feeds.NewArticlesFeed(), name="feed_new"),
     path("feeds/search.atom", feeds.SearchFeed(), name="feed_search"),
     path("articles/<int:pk>/cite.txt", api.cite_txt, name="cite_txt"),

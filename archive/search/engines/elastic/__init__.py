@@ -230,15 +230,17 @@ def facet_aggregations() -> dict:
         "language": {"terms": {"field": "language", "size": FACET_SIZE}},
         "source": {"terms": {"field": "source_pk", "size": FACET_SIZE}},
         "month": {"terms": {"field": "month", "size": FACET_SIZE}},
+        # yyyymmdd of complete dates (a partial date's document has no published_on).
+        "day": {"terms": {"field": "published_on", "size": FACET_SIZE}},
     }
 
 
 def parse_facets(aggregations: dict) -> dict[str, Counter]:
-    """The facets as the Whoosh engine gives them: language and month codes, source pks as ints."""
+    """The facets as the Whoosh engine gives them: language and month codes, source pks and days as ints."""
     facets = {}
-    for name in ("language", "source", "month"):
+    for name in ("language", "source", "month", "day"):
         buckets = aggregations[name]["buckets"]
-        convert = int if name == "source" else str
+        convert = int if name in ("source", "day") else str
         facets[name] = Counter({convert(bucket["key"]): bucket["doc_count"] for bucket in buckets})
     return facets
 

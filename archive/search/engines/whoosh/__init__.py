@@ -111,6 +111,8 @@ def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters, *, so
     facets = {name: _keyword_facet(snapshot.columns[name][ids]) for name in ("language", "month")}
     sources, counts = np.unique(snapshot.columns["source_pk"][ids], return_counts=True)
     facets["source"] = Counter(dict(zip(sources.tolist(), counts.tolist(), strict=True)))
+    days, counts = np.unique(snapshot.columns["published_on"][ids], return_counts=True)
+    facets["day"] = Counter({day: n for day, n in zip(days.tolist(), counts.tolist(), strict=True) if day})
     return ids[order], facets
 
 
