@@ -1,4 +1,4 @@
-"""The term timeline (issue 18): buckets per month and per week, the chart on the search page, its
+"""The term timeline: buckets per month and per week, the chart on the search page, its
 links, comparisons, the API's `timeline` and the timeline CSV.
 
 The seeds' dates: 000 is 2020-03-20, 002 2020-03-31, 003 is 4 March with no year, 001 and 004
