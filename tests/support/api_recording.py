@@ -199,7 +199,8 @@ def record(client) -> list[dict[str, Any]]:
             {
                 "request": template,
                 "status": response.status_code,
-                "content_type": response.get("Content-Type", ""),
+                # The media type; the charset is UTF-8 throughout (stated or by JSON's default).
+                "content_type": response.get("Content-Type", "").split(";")[0],
                 **({"headers": headers} if headers else {}),
                 "body": _body(response, ids),
             }
