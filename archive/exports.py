@@ -1,6 +1,6 @@
 """Streamed exports of a list or a search: CSV (UTF-8 with BOM) and JSON Lines.
 
-Rows are produced one article at a time from chunked queries (archive.api.iter_articles),
+Rows are produced one article at a time from chunked queries (archive.selectors.iter_articles),
 so exporting the whole archive runs in constant memory.
 
 Scraped text is untrusted, and a spreadsheet runs a CSV cell that starts like a formula
@@ -15,10 +15,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
-from archive.api import BadRequest, article_json, error_response, iter_articles, list_query
+from archive.filters import Filters
 from archive.models import Article
+from archive.selectors import iter_articles
+from archive.serialise import article_json
 
 CSV_COLUMNS = [
     "id",
@@ -84,15 +86,11 @@ def jsonl_lines(articles: Iterator[Article], *, request: HttpRequest | None = No
         yield json.dumps(article_json(article, request=request), ensure_ascii=False) + "\n"
 
 
-def _export(request: HttpRequest, *, kind: str, search: bool) -> HttpResponse:
-    try:
-        listed = list_query(request.GET)
-    except BadRequest as exc:
-        return error_response(str(exc))
-    if search and not listed.q:
-        return error_response("q is required: the search to export")
-    articles = iter_articles(listed)
-    name = "search" if search else "articles"
+def export_response(
+    request: HttpRequest, *, kind: str, name: str, filters: Filters, q: str = ""
+) -> StreamingHttpResponse:
+    """The articles of a list (no `q`) or a search, streamed as `kind` ("csv" or "jsonl"), saved as `name`.`kind`."""
+    articles = iter_articles(filters=filters, q=q)
     if kind == "csv":
         response = StreamingHttpResponse(csv_lines(articles, request=request), content_type="text/csv; charset=utf-8")
     else:
@@ -101,19 +99,3 @@ def _export(request: HttpRequest, *, kind: str, search: bool) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
-
-
-def articles_csv(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="csv", search=False)
-
-
-def articles_jsonl(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="jsonl", search=False)
-
-
-def search_csv(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="csv", search=True)
-
-
-def search_jsonl(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="jsonl", search=True)

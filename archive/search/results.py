@@ -25,6 +25,7 @@ from archive.search.query import ParsedQuery, parse
 from archive.search.rewrite import explain, rewrite
 
 PARAGRAPHS_SHOWN = 3
+DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 
 
@@ -192,7 +193,7 @@ def search_articles(
     *,
     query: str,
     page: int = 1,
-    per_page: int = 10,
+    per_page: int = DEFAULT_PER_PAGE,
     filters: Filters | None = None,
     sort: str = RELEVANCE,
     expand: bool = False,
