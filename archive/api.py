@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -52,11 +53,17 @@ class _JSON(JSONRenderer):
 
 
 class ArchiveAPI(NinjaAPI):
+    def get(self, path: str, **kwargs: Any) -> Callable:
+        """GET, and HEAD: GET without its body (as Django's own views and our pages answer it)."""
+        return self.api_operation(["GET", "HEAD"], path, **kwargs)
+
     def get_openapi_schema(self, **kwargs: Any) -> dict[str, Any]:
-        """Ninja copies a field's JSON Schema `examples` (a list) onto its parameter, where OpenAPI wants
-        a map of named examples; a parameter's single `example` is what OpenAPI tools read."""
+        """The generated schema, less HEAD (implied by GET). Ninja copies a field's JSON Schema
+        `examples` (a list) onto its parameter, where OpenAPI wants a map of named examples; a
+        parameter's single `example` is what OpenAPI tools read."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
+            operations.pop("head", None)
             for operation in operations.values():
                 for param in operation.get("parameters", []):
                     if isinstance(param.get("examples"), list):

@@ -172,3 +172,13 @@ def test_docs_page_shows_every_parameter_and_its_example(client, db):
         assert f"<code>{name}</code>" in html
     assert "<code>zh-Hant</code>" in html  # the language filter's example
     assert "string (date)" in html and "relevance, newest, oldest" in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/search?q=口罩", "/api/articles", "/api/docs", "/api/schema", "/export/articles.csv"]
+)
+def test_head_is_answered_as_get_without_a_body(client, db, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert (b"".join(response.streaming_content) if response.streaming else response.content) == b""
+    assert "head" not in client.get("/api/schema").json()["paths"]["/api/search"]
