@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator
 
 from archive.models import Language, Role
 from archive.search.engines.base import RELEVANCE, SORTS
@@ -281,11 +281,8 @@ class Explain(Schema):
 
 
 class SearchResponse(Schema):
-    """The body of /api/search: archive.search.results.SearchPage.to_json builds it."""
-
-    # A field added to SearchPage.to_json is passed on even before it is typed here (and
-    # tests/test_api_schema.py fails until it is).
-    model_config = ConfigDict(extra="allow")
+    """The body of /api/search, as archive.search.results.SearchPage.to_json builds it: a field added
+    there is sent at once, and tests/test_api_schema.py fails until it is typed here too."""
 
     query: str
     count: int = Field(description="All matching articles, not only this page.")
