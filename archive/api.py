@@ -52,6 +52,14 @@ class _JSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+# What each error status means, in the schema and on /api/docs (ninja would say "Bad Request").
+ERRORS = {
+    "400": 'A parameter cannot be used: {"error": "..."} names it.',
+    "404": "No such article.",
+    "429": "Too many searches from this address: retry after Retry-After seconds.",
+}
+
+
 class ArchiveAPI(NinjaAPI):
     def get(self, path: str, **kwargs: Any) -> Callable:
         """GET, and HEAD: GET without its body (as Django's own views and our pages answer it)."""
@@ -65,6 +73,8 @@ class ArchiveAPI(NinjaAPI):
         for operations in schema["paths"].values():
             operations.pop("head", None)
             for operation in operations.values():
+                for code, response in operation["responses"].items():
+                    response["description"] = ERRORS.get(str(code), response["description"])
                 for param in operation.get("parameters", []):
                     if isinstance(param.get("examples"), list):
                         param["example"] = param.pop("examples")[0]
@@ -224,6 +234,7 @@ _CSV = "CSV, UTF-8 with a byte-order mark; one row per article with its paragrap
 _JSONL = "JSON Lines: one article per line, as /api/articles/{id} returns it"
 _MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 _TEXT = {"schema": {"type": "string"}}
+_CSL = {"schema": {"type": "array", "items": {"type": "object", "required": ["id", "type", "title"]}}}
 
 
 def _export_doc(kind: str, *, search: bool) -> dict[str, Any]:
@@ -263,13 +274,13 @@ def search_jsonl(request: HttpRequest, params: Query[SearchExportParams], filter
 # --- Citations --------------------------------------------------------------------------------
 
 
-def _cite_doc(kind: str, media: str, what: str) -> dict[str, Any]:
+def _cite_doc(kind: str, media: str, what: str, body: dict[str, Any] = _TEXT) -> dict[str, Any]:
     return {
         "tags": ["provenance"],
         "summary": f"Cite an article ({what})",
         "response": MISSING_ARTICLE,
         "openapi_extra": {
-            "responses": {200: {"description": what, "content": {media: _TEXT}}},
+            "responses": {200: {"description": what, "content": {media: body}}},
             "x-example": f"/articles/1/cite.{kind}",
         },
     }
@@ -303,7 +314,7 @@ def cite_bib(request: HttpRequest, id: int = ID) -> Any:
 @api.get(
     "/articles/{id}/cite.json",
     url_name="cite_json",
-    **_cite_doc("json", "application/vnd.citationstyles.csl+json", "CSL-JSON"),
+    **_cite_doc("json", "application/vnd.citationstyles.csl+json", "CSL-JSON: a list of one item", _CSL),
 )
 def cite_json(request: HttpRequest, id: int = ID) -> Any:
     found, context = _cited(request, id)
@@ -346,7 +357,11 @@ def _parameter_row(param: dict[str, Any]) -> dict[str, Any]:
     shown = next((option for option in schema.get("anyOf", []) if option.get("type") != "null"), schema)
     if shown.get("type") == "array":
         shown = {**shown.get("items", {}), "type": f"list of {shown.get('items', {}).get('type', 'value')}"}
-    examples = param.get("examples") or schema.get("examples") or []
+    example = param.get("example", (schema.get("examples") or [None])[0])
+    if isinstance(example, bool):
+        example = int(example)  # as a URL says it: expand=1
+    elif isinstance(example, list):
+        example = example[0] if example else None  # one value; the parameter repeats for more
     return {
         "name": param["name"],
         "in": param["in"],
@@ -355,5 +370,5 @@ def _parameter_row(param: dict[str, Any]) -> dict[str, Any]:
         "enum": shown.get("enum", []),
         "required": param.get("required", False),
         "description": param.get("description") or schema.get("description", ""),
-        "example": examples[0] if examples else None,
+        "example": example,
     }
