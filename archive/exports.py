@@ -1,6 +1,6 @@
 """Streamed exports of a list or a search: CSV (UTF-8 with BOM) and JSON Lines.
 
-Rows are produced one article at a time from chunked queries (archive.api.iter_articles),
+Rows are produced one article at a time from chunked queries (archive.selectors.iter_articles),
 so exporting the whole archive runs in constant memory.
 
 Scraped text is untrusted, and a spreadsheet runs a CSV cell that starts like a formula
@@ -18,10 +18,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from archive import timeline
-from archive.api import BadRequest, article_json, error_response, iter_articles, list_query
+from archive.filters import Filters
 from archive.models import Article
-from archive.search.results import search_timeline
-from archive.views import rewrite_options
+from archive.selectors import iter_articles
+from archive.serialise import article_json
 
 CSV_COLUMNS = [
     "id",
@@ -87,15 +87,11 @@ def jsonl_lines(articles: Iterator[Article], *, request: HttpRequest | None = No
         yield json.dumps(article_json(article, request=request), ensure_ascii=False) + "\n"
 
 
-def _export(request: HttpRequest, *, kind: str, search: bool) -> HttpResponse:
-    try:
-        listed = list_query(request.GET)
-    except BadRequest as exc:
-        return error_response(str(exc))
-    if search and not listed.q:
-        return error_response("q is required: the search to export")
-    articles = iter_articles(listed)
-    name = "search" if search else "articles"
+def export_response(
+    request: HttpRequest, *, kind: str, name: str, filters: Filters, q: str = ""
+) -> StreamingHttpResponse:
+    """The articles of a list (no `q`) or a search, streamed as `kind` ("csv" or "jsonl"), saved as `name`.`kind`."""
+    articles = iter_articles(filters=filters, q=q)
     if kind == "csv":
         response = StreamingHttpResponse(csv_lines(articles, request=request), content_type="text/csv; charset=utf-8")
     else:
@@ -106,34 +102,8 @@ def _export(request: HttpRequest, *, kind: str, search: bool) -> HttpResponse:
     return response
 
 
-def articles_csv(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="csv", search=False)
-
-
-def articles_jsonl(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="jsonl", search=False)
-
-
-def search_csv(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="csv", search=True)
-
-
-def search_jsonl(request: HttpRequest) -> HttpResponse:
-    return _export(request, kind="jsonl", search=True)
-
-
-def timeline_csv(request: HttpRequest) -> HttpResponse:
-    """GET /export/timeline.csv: the search page's timeline (q, compare=, timeline=, the filters)
-    as rows of period, first and last day, and each term's count; the undated matches last."""
-    try:
-        listed = list_query(request.GET)
-        terms = timeline.compare_terms(listed.q, request.GET.getlist("compare"))
-        unit = timeline.parse_unit(request.GET.get("timeline"))
-    except (BadRequest, timeline.TimelineError) as exc:
-        return error_response(str(exc))
-    if not listed.q:
-        return error_response("q is required: the search whose timeline to export")
-    found = search_timeline(terms=terms, filters=listed.filters, unit=unit, **rewrite_options(request))
+def timeline_response(found: timeline.Timeline) -> HttpResponse:
+    """A search's timeline (archive.timeline.table) as a CSV download."""
     writer = csv.writer(_Echo())
     lines = [writer.writerow([spreadsheet_safe(value) for value in row]) for row in timeline.table(found)]
     response = HttpResponse(BOM + "".join(lines), content_type="text/csv; charset=utf-8")

@@ -10,9 +10,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from archive.api import matching_article_ids
 from archive.filters import Filters
 from archive.models import Article, Paragraph
+from archive.search.results import matching_article_ids
 
 FEED_ITEMS = 50
 SUMMARY_CHARS = 500

@@ -1,5 +1,6 @@
 """The filters of every list of articles, declared once: the browse page, a search, the API,
-the exports and the search engines all read a `Filters`.
+the exports and the search engines all read a `Filters`. `FilterParams` is the same declaration
+as typed query parameters: the API validates with it, and its OpenAPI schema is generated from it.
 
 Dates follow one rule everywhere: only a complete date (year, month and day) can fall inside a
 bounded range, so an article dated "4 March" with no known year passes no `date_from`/`date_to`
@@ -11,16 +12,18 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal
 
 from django.db.models import Q, QuerySet
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from archive.dates import DATE_UNKNOWN, complete_date_number
 from archive.models import Article, Language
 
 _MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
-NAMES = ("language", "source", "date_from", "date_to", "month")
+MAX_SOURCE_ID = 2**62
 
 
 class FilterError(ValueError):
@@ -107,7 +110,7 @@ def _language(value: str) -> str:
 
 def _source(value) -> int:
     text = str(value)
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 2**62:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_SOURCE_ID:
         raise FilterError("source", "must be a source id (a positive integer)")
     return int(text)
 
@@ -137,3 +140,63 @@ _PARSERS = {
     "date_to": _date("date_to"),
     "month": _month,
 }
+
+
+# --- The same filters as typed query parameters (the API, its schema) ------------------------
+
+
+def _read(parse: Callable[[Any], Any]) -> BeforeValidator:
+    """A query value read by the filter's own parser (so the API accepts what the pages accept and
+    says what they say); an empty value is no filter."""
+
+    def validate(value: Any) -> Any:
+        raw = value.strip() if isinstance(value, str) else value
+        return None if raw in ("", None) else parse(raw)
+
+    return BeforeValidator(validate)
+
+
+class FilterParams(BaseModel):
+    """The filters as query parameters; `filters()` is the `Filters` they ask for."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    language: Annotated[
+        Literal[tuple(Language.values)] | None,
+        _read(_language),
+        Field(description="Only articles in this language.", examples=["zh-Hant"]),
+    ] = None
+    source: Annotated[
+        Annotated[int, Field(ge=1, le=MAX_SOURCE_ID)] | None,
+        _read(_source),
+        Field(description="Only articles from this source (its id).", examples=[1]),
+    ] = None
+    date_from: Annotated[
+        datetime.date | None,
+        _read(_PARSERS["date_from"]),
+        Field(
+            description="Only articles published on or after this day. A date without a known year "
+            "passes no date range.",
+            examples=["2020-03-01"],
+        ),
+    ] = None
+    date_to: Annotated[
+        datetime.date | None,
+        _read(_PARSERS["date_to"]),
+        Field(description="Only articles published on or before this day.", examples=["2020-03-31"]),
+    ] = None
+    month: Annotated[
+        Annotated[str, Field(pattern=rf"^(\d{{4}}-(0[1-9]|1[0-2])|{DATE_UNKNOWN})$")] | None,
+        _read(_month),
+        Field(
+            description=f'Only articles of this month (YYYY-MM), or "{DATE_UNKNOWN}": those whose year or '
+            "month is not known.",
+            examples=["2020-03"],
+        ),
+    ] = None
+
+    def filters(self) -> Filters:
+        return Filters(**self.model_dump(exclude_none=True))
+
+
+NAMES = tuple(FilterParams.model_fields)

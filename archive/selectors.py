@@ -5,16 +5,19 @@ Writes live in archive.services; search lives in archive.search.results.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from archive.dates import DATE_UNKNOWN, month_of
 from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Role
+from archive.search import results
 from archive.text.normalise import to_simplified, to_traditional
 
+CHUNK = 500  # articles fetched per query when streaming an export
 LEAD_CHARS = 400  # how much of the first body paragraph the list fetches
 
 SCRIPTS = ("original", "simplified", "traditional")
@@ -50,6 +53,27 @@ def list_articles(*, filters: Filters | None = None) -> QuerySet[Article]:
         "-imported_at",
         "-id",
     )
+
+
+def with_paragraphs(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return articles.prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
+
+
+def iter_articles(*, filters: Filters, q: str = "", chunk: int = CHUNK) -> Iterator[Article]:
+    """Every article of a list or search, with paragraphs, in constant memory.
+
+    Without `q`: newest id first, read with QuerySet.iterator in chunks. With `q`:
+    best match first, fetched `chunk` ids at a time.
+    """
+    if q:
+        ids = results.matching_article_ids(query=q, filters=filters)
+        for start in range(0, len(ids), chunk):
+            batch = ids[start : start + chunk]
+            by_id = with_paragraphs(Article.objects.select_related("source")).in_bulk(batch)
+            yield from (by_id[pk] for pk in batch if pk in by_id)
+        return
+    articles = filters.apply(Article.objects.select_related("source"))
+    yield from with_paragraphs(articles.order_by("-id")).iterator(chunk_size=chunk)
 
 
 def month_choices() -> list[tuple[str, int]]:

@@ -1,22 +1,20 @@
 """Thin views: parse the request, call a selector or the search, render."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from archive import selectors, timeline
-from archive.api import BadRequest, error_response, list_query
+from archive.api_schemas import MAX_DROPS, is_on
 from archive.filters import Filters
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
-from archive.search.engines.base import RELEVANCE, SORTS
-from archive.search.results import MAX_PER_PAGE, SearchPage, search_articles, search_timeline
+from archive.search.results import DEFAULT_PER_PAGE, SearchPage, search_articles, search_timeline
 from archive.timeline_chart import Chart, chart
 
 ARTICLES_PER_PAGE = 20
-RESULTS_PER_PAGE = 10
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -66,10 +64,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     query = form.cleaned_data.get("q", "").strip() if form.is_bound else ""
     page = None
-    options = rewrite_options(request)
+    options = _rewrite_options(request)
     if query:
         page = search_articles(
-            query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters,
+            query=query, page=_page_number(request), per_page=DEFAULT_PER_PAGE, filters=filters,
             sort=form.sort_order(), **options,
         )  # fmt: skip
     drawn, timeline_error = (None, "")
@@ -115,49 +113,12 @@ def _timeline_chart(
     return chart(timeline=found, params=dict(request.GET.lists()), current=current), error
 
 
-def api_search(request: HttpRequest) -> JsonResponse:
-    try:
-        listed = list_query(request.GET)
-        per_page = _per_page(request)
-        sort = _sort(request)
-        unit = timeline.parse_unit(request.GET.get("timeline"))
-    except (BadRequest, timeline.TimelineError) as exc:
-        return error_response(str(exc))
-    options = rewrite_options(request)
-    page = search_articles(
-        query=request.GET.get("q", ""), page=_page_number(request), per_page=per_page, filters=listed.filters,
-        sort=sort, **options,
-    )  # fmt: skip
-    body = page.to_json()
-    if unit:
-        first = page.dates or timeline.NO_DATES
-        found = search_timeline(terms=(page.query,), filters=listed.filters, unit=unit, first=first, **options)
-        body["timeline"] = timeline.as_json(found)
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-
-
-def _sort(request: HttpRequest) -> str:
-    value = request.GET.get("sort", "") or RELEVANCE
-    if value not in SORTS:
-        raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
-    return value
-
-
-def _per_page(request: HttpRequest) -> int:
-    value = request.GET.get("per_page", "")
-    if not value:
-        return RESULTS_PER_PAGE
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PER_PAGE:
-        raise BadRequest(f"per_page must be an integer from 1 to {MAX_PER_PAGE}")
-    return int(value)
-
-
-def rewrite_options(request: HttpRequest) -> dict:
-    """expand=1 (glossary translations, minus each drop=), pinyin=1 (read latin words as pinyin)."""
+def _rewrite_options(request: HttpRequest) -> dict:
+    """expand=1 (glossary translations, minus each drop=), pinyin=1 (read latin words as pinyin): as the API."""
     return {
-        "expand": request.GET.get("expand") == "1",
-        "pinyin": request.GET.get("pinyin") == "1",
-        "drop": request.GET.getlist("drop")[:32],
+        "expand": is_on(request.GET.get("expand", "")),
+        "pinyin": is_on(request.GET.get("pinyin", "")),
+        "drop": request.GET.getlist("drop")[:MAX_DROPS],
     }
 
 

@@ -382,7 +382,7 @@ def test_search_shows_the_service_notice(client, seeded):
 
 
 def test_search_paginates(client, seeded, monkeypatch):
-    monkeypatch.setattr("archive.views.RESULTS_PER_PAGE", 1)
+    monkeypatch.setattr("archive.views.DEFAULT_PER_PAGE", 1)
     tree = html(client.get("/search/?q=复工复产"))
     assert "Page 1 of 3" in tree.text_content()
     second = html(client.get("/search/" + tree.xpath("//a[@rel='next']")[0].get("href")))

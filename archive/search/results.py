@@ -27,6 +27,7 @@ from archive.search.rewrite import Rewritten, explain, rewrite
 from archive.timeline import DateCounts
 
 PARAGRAPHS_SHOWN = 3
+DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 
 
@@ -195,7 +196,7 @@ def search_articles(
     *,
     query: str,
     page: int = 1,
-    per_page: int = 10,
+    per_page: int = DEFAULT_PER_PAGE,
     filters: Filters | None = None,
     sort: str = RELEVANCE,
     expand: bool = False,
