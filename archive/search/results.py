@@ -210,32 +210,24 @@ def search_articles(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     parsed = parse(query)
-    options = {"expand": expand, "drop": drop}
-    rewritten = rewrite(parsed, pinyin=pinyin, **options)
+    options = {"expand": expand, "pinyin": pinyin, "drop": drop}
     if parsed.is_empty:
         return SearchPage(
             query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page,
-            explain=explain(rewritten.query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
+            explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
-    search_filters = filters or Filters()
     window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
     try:
-        ranked = _ranked(rewritten.query, search_filters, **window)
-        if not ranked.count and rewritten.could_be_pinyin:
-            # Nothing found as English: read the plain latin words as pinyin too.
-            rewritten = rewrite(parsed, pinyin=True, **options)
-            ranked = _ranked(rewritten.query, search_filters, **window)
+        searched, ranked = rank(parsed, filters or Filters(), **window, **options)
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
-            per_page=per_page, explain=explain(rewritten.query), facets=_facet_lists({}), error=str(exc), sort=sort,
+            per_page=per_page, explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}),
+            error=str(exc), sort=sort,
         )  # fmt: skip
-    on_page = ranked.pks
-    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
-    articles = Article.objects.select_related("source").prefetch_related(paragraphs)
-    by_pk = articles.in_bulk(on_page)
+    by_pk = articles_with_paragraphs(ranked.pks)
     # An article deleted a moment ago may still be in the index, its removal queued.
-    results = [article_hit(article=by_pk[pk], parsed=rewritten.query) for pk in on_page if pk in by_pk]
+    results = [article_hit(article=by_pk[pk], parsed=searched) for pk in ranked.pks if pk in by_pk]
     return SearchPage(
         query=query,
         count=ranked.count,
@@ -243,11 +235,40 @@ def search_articles(
         results=results,
         page=page,
         per_page=per_page,
-        explain=explain(rewritten.query, pinyin_matched=(word for hit in results for word in hit.pinyin_words)),
+        explain=explain(searched, pinyin_matched=(word for hit in results for word in hit.pinyin_words)),
         facets=_facet_lists(ranked.facets),
         error=parsed.notice,
         sort=sort,
     )
+
+
+def rank(
+    parsed: ParsedQuery,
+    filters: Filters,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+    sort: str = RELEVANCE,
+    expand: bool = False,
+    pinyin: bool = False,
+    drop: list[str] | tuple[str, ...] = (),
+) -> tuple[ParsedQuery, Ranked]:
+    """Rewrite a parsed query and rank its matches from `start` to `stop`: the query as searched
+    (with its alternatives, for highlighting) and the engine's answer. When nothing matched and
+    plain latin words could be pinyin, they are read as pinyin too (archive.search.rewrite)."""
+    options = {"expand": expand, "drop": drop}
+    rewritten = rewrite(parsed, pinyin=pinyin, **options)
+    ranked = _ranked(rewritten.query, filters, start=start, stop=stop, sort=sort)
+    if not ranked.count and rewritten.could_be_pinyin:
+        rewritten = rewrite(parsed, pinyin=True, **options)
+        ranked = _ranked(rewritten.query, filters, start=start, stop=stop, sort=sort)
+    return rewritten.query, ranked
+
+
+def articles_with_paragraphs(pks: list[int]) -> dict[int, Article]:
+    """{pk: article} with its source and its paragraphs in order (what article_hit reads)."""
+    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    return Article.objects.select_related("source").prefetch_related(paragraphs).in_bulk(pks)
 
 
 def _ranked(
