@@ -7,10 +7,15 @@ PORT ?= 8000
 
 .PHONY: run test install lint format serve import rebuild-index messages clean
 
-$(BIN)/activate: requirements.lock pyproject.toml
+# requirements-dev.lock: the runtime set (requirements.lock), the cluster clients and the test tools.
+# A new dependency goes in pyproject.toml and, pinned with its own new dependencies, in the lock of
+# its set; tests/test_dependencies.py checks the locks against pyproject.toml and each other.
+LOCKS := requirements.lock requirements-cluster.lock requirements-dev.lock
+
+$(BIN)/activate: $(LOCKS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $(BIN)/activate
 
 install: $(BIN)/activate
@@ -25,16 +30,18 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Interface translations: extract strings, fill both catalogues from locale/fill_po.py, compile (commit the .mo files).
+# Interface translations: the .po files are their source. Extract strings, draft new zh_Hant entries from
+# zh_Hans (locale/draft_hant.py: flagged fuzzy for review, never over a reviewed one), compile (commit the .mo files).
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
-	$(BIN)/python locale/fill_po.py
+	$(BIN)/python locale/draft_hant.py
 	$(BIN)/python manage.py compilemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var
 
 clean:

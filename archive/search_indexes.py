@@ -6,8 +6,8 @@ smaller and a count exact without grouping. The matching paragraphs of the
 articles on a page are found afterwards by archive.search.matching, with the
 same normalisation and tokens the index holds.
 
-The document itself is built by archive.search.documents, which the importer
-uses too; this class gives Haystack its view of it.
+The document itself is built by archive.search.indexing.document_of, which the
+importer and the index queue use too; this class gives Haystack its view of it.
 """
 
 from __future__ import annotations
@@ -15,25 +15,7 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Article
-from archive.search.documents import article_document, index_fields
-
-
-def document_of(article: Article, *, fields: dict[str, str] | None = None) -> dict:
-    """The index document of a saved article: the rebuild's and the queue's, and the importer's,
-    whose workers have made the token `fields` already (from the page the article was written from)."""
-    if fields is None:
-        paragraphs = [(p.text, p.language, p.is_boilerplate) for p in article.paragraphs.all()]
-        fields = index_fields(title=article.title, title_language=article.title_language, paragraphs=paragraphs)
-    return article_document(
-        pk=article.pk,
-        language=article.language,
-        source_pk=article.source_id,
-        pub_year=article.pub_year,
-        pub_month=article.pub_month,
-        pub_day=article.pub_day,
-        updated_at=article.updated_at,
-        fields=fields,
-    )
+from archive.search.indexing import document_of, indexed_articles
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -57,10 +39,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using=None):
-        return Article.objects.prefetch_related("paragraphs").order_by("pk")
+        return indexed_articles()
 
     def document(self, article: Article) -> dict:
-        """The index document of a saved article (archive.search.documents)."""
+        """The index document of a saved article (archive.search.indexing.document_of)."""
         return document_of(article)
 
     def full_prepare(self, obj: Article, with_string_facet: bool = True) -> dict:

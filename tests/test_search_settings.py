@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from archive.search.documents import article_document, index_fields
-from archive.search.engines.config import WHOOSH_ENGINE, cluster_connection, search_connection
+from archive.search.engines.config import HAYSTACK_ENGINE, cluster_connection, search_connection
 from archive.search.engines.elastic.mapping import ANALYZER, index_mapping
 from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
     ],
 )
 def test_whoosh_urls(url, path):
-    assert search_connection(url, default_path=DEFAULT) == {"ENGINE": WHOOSH_ENGINE, "PATH": path}
+    assert search_connection(url, default_path=DEFAULT) == {"ENGINE": HAYSTACK_ENGINE, "PATH": path}
 
 
 @pytest.mark.parametrize(
@@ -74,12 +74,12 @@ def test_refused_urls(url, message):
 def test_cluster_urls(url, cluster):
     assert cluster_connection(url) == cluster
     # Haystack always gets a Whoosh connection; with a cluster nothing uses it.
-    assert search_connection(url, default_path=DEFAULT)["ENGINE"] == WHOOSH_ENGINE
+    assert search_connection(url, default_path=DEFAULT)["ENGINE"] == HAYSTACK_ENGINE
 
 
 def test_settings_use_the_parsed_connection():
     # Paths are per test here (conftest); the subprocess tests below check them in real settings.
-    assert settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] == WHOOSH_ENGINE
+    assert settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] == HAYSTACK_ENGINE
 
 
 def _settings_in_subprocess(tmp_path: Path, search_url: str) -> subprocess.CompletedProcess:

@@ -30,7 +30,7 @@ from archive.importing.workers import Workers, default_workers
 from archive.importing.writing import Written, stored_state, write_batch
 from archive.models import Article
 from archive.search import engines, indexing, queue
-from archive.search_indexes import document_of
+from archive.search.indexing import document_of
 from archive.text.decode import DecodeError
 from archive.text.formats import is_multi_record
 

@@ -4,7 +4,8 @@ Haystack's stock Whoosh backend analyses text with an English stemmer, stores
 every field and writes through an AsyncWriter that drops updates when Whoosh's
 lock is taken. Here the schema is ours (see ArticleIndex), nothing big is
 stored, every write happens under archive.search.queue's writer lock, and
-segments are written by archive.search.whoosh_writing.
+segments are written by archive.search.whoosh_writing. This backend only writes:
+SearchQuerySet is answered by archive.search.haystack_api.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import columns
@@ -114,6 +115,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def remove(self, obj_or_string, commit=True):
         self.apply(documents=[], removed_ids=[get_identifier(obj_or_string)])
 
+    def search(self, query_string, **kwargs):
+        # Haystack's query-string search would miss our pre-tokenised fields (Chinese above all).
+        raise NotImplementedError(
+            "ArchiveWhooshBackend only writes; search with SearchQuerySet (archive.search.haystack_api)"
+        )
+
+    def more_like_this(self, model_instance, additional_query_string=None, **kwargs):
+        raise NotImplementedError("more_like_this() is not supported by the archive's search")
+
     # --- whole-index operations -----------------------------------------------------------
 
     def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
@@ -174,10 +184,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except Exception:  # any corruption shows up as some Whoosh or OS error
             log.exception("search index at %s cannot be opened", self.path)
             return False
-
-
-class ArchiveWhooshEngine(WhooshEngine):
-    backend = ArchiveWhooshBackend
 
 
 whoosh_writing.install()

@@ -1,6 +1,6 @@
 """The search document of an article, built one way for every writer of the index.
 
-The rebuild and the index queue build it from a saved Article (archive.search_indexes), the
+The rebuild and the index queue build it from a saved Article (archive.search.indexing), the
 importer from the page it has just parsed, in its worker processes: both call `index_fields` for
 the tokens and `article_document` for the rest, so an imported article's document is the one a
 rebuild would make. No Django here, so worker processes need no database.

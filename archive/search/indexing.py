@@ -1,5 +1,7 @@
 """Applying the database to the search index: some articles, or all of them in a rebuild. Writers
-hold the writer lock (archive.search.queue); the engine is archive.search.engines.get_engine()."""
+hold the writer lock (archive.search.queue); the engine is archive.search.engines.get_engine().
+`document_of` is the one way a saved article becomes its index document (Haystack's ArticleIndex,
+in archive.search_indexes, and the importer call it too)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,38 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 
+from django.db.models import QuerySet
+
 from archive.models import Article
+from archive.search.documents import article_document, index_fields
 from archive.search.engines import get_engine
-from archive.search_indexes import ArticleIndex
 
 log = logging.getLogger("archive.search")
 
-_INDEX = ArticleIndex()
 PARALLEL_REBUILD_FROM = 2000  # articles; below this, starting processes costs more than it saves
+
+
+def indexed_articles() -> QuerySet[Article]:
+    """The articles the index holds, with what their documents are made of."""
+    return Article.objects.prefetch_related("paragraphs").order_by("pk")
+
+
+def document_of(article: Article, *, fields: dict[str, str] | None = None) -> dict:
+    """The index document of a saved article: the rebuild's and the queue's, and the importer's,
+    whose workers have made the token `fields` already (from the page the article was written from)."""
+    if fields is None:
+        paragraphs = [(p.text, p.language, p.is_boilerplate) for p in article.paragraphs.all()]
+        fields = index_fields(title=article.title, title_language=article.title_language, paragraphs=paragraphs)
+    return article_document(
+        pk=article.pk,
+        language=article.language,
+        source_pk=article.source_id,
+        pub_year=article.pub_year,
+        pub_month=article.pub_month,
+        pub_day=article.pub_day,
+        updated_at=article.updated_at,
+        fields=fields,
+    )
 
 
 def identifier(article_id: int) -> str:
@@ -24,17 +50,17 @@ def identifier(article_id: int) -> str:
 def sync_articles(*, article_ids: Iterable[int]) -> None:
     """Make the index hold exactly what the database holds for these articles."""
     wanted = set(article_ids)
-    articles = list(_INDEX.index_queryset().filter(pk__in=wanted))
+    articles = list(indexed_articles().filter(pk__in=wanted))
     present = {article.pk for article in articles}
     get_engine().apply(
-        documents=[_INDEX.document(article) for article in articles],
+        documents=[document_of(article) for article in articles],
         removed_ids=[identifier(article_id) for article_id in wanted - present],
     )
 
 
 def all_documents(*, batch_size: int = 500, skip: set[int] | frozenset[int] = frozenset()) -> Iterator[dict]:
     """The document of every article in the database (but those in `skip`), in pk order."""
-    queryset = _INDEX.index_queryset()
+    queryset = indexed_articles()
     last_pk = 0
     while True:
         pks = list(Article.objects.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
@@ -44,7 +70,7 @@ def all_documents(*, batch_size: int = 500, skip: set[int] | frozenset[int] = fr
         wanted = [pk for pk in pks if pk not in skip]
         if wanted:
             for article in queryset.filter(pk__in=wanted):
-                yield _INDEX.document(article)
+                yield document_of(article)
 
 
 def rebuild() -> int:

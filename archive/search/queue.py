@@ -298,3 +298,13 @@ def apply_written_locked(*, documents: dict[int, tuple[int, dict]]) -> None:
     if current:
         engines.get_engine().apply(documents=current, removed_ids=[])
     delete_tasks(task_ids=[task_id for task_id, _ in documents.values()])
+
+
+def clear_locked() -> None:
+    """Swap an empty index in for the live one and drop the queued tasks with it (the caller holds
+    the writer lock): clear_index. A rebuild (rebuild_locked) fills it from the database again."""
+    from archive.search import engines
+
+    covered = list(IndexTask.objects.values_list("id", flat=True))
+    engines.get_engine().build_fresh(documents=iter(()))
+    delete_tasks(task_ids=covered)

@@ -23,7 +23,7 @@ from archive.search.engines.base import RELEVANCE, Ranked
 from archive.search.highlight import highlight, snippet
 from archive.search.matching import ParagraphMatch, ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
-from archive.search.rewrite import Rewritten, explain, rewrite
+from archive.search.rewrite import explain, rewrite
 from archive.timeline import DateCounts
 
 PARAGRAPHS_SHOWN = 3
@@ -214,28 +214,24 @@ def search_articles(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     parsed = parse(query)
-    options = {"expand": expand, "drop": drop}
-    rewritten = rewrite(parsed, pinyin=pinyin, **options)
+    options = {"expand": expand, "pinyin": pinyin, "drop": drop}
     if parsed.is_empty:
         return SearchPage(
             query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page,
-            explain=explain(rewritten.query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
+            explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
-    search_filters = filters or Filters()
     window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
     try:
-        rewritten, ranked = _rank(parsed, rewritten, search_filters, options=options, **window)
+        searched, ranked = rank(parsed, filters or Filters(), **window, **options)
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
-            per_page=per_page, explain=explain(rewritten.query), facets=_facet_lists({}), error=str(exc), sort=sort,
+            per_page=per_page, explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}),
+            error=str(exc), sort=sort,
         )  # fmt: skip
-    on_page = ranked.pks
-    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
-    articles = Article.objects.select_related("source").prefetch_related(paragraphs)
-    by_pk = articles.in_bulk(on_page)
+    by_pk = articles_with_paragraphs(ranked.pks)
     # An article deleted a moment ago may still be in the index, its removal queued.
-    results = [article_hit(article=by_pk[pk], parsed=rewritten.query) for pk in on_page if pk in by_pk]
+    results = [article_hit(article=by_pk[pk], parsed=searched) for pk in ranked.pks if pk in by_pk]
     return SearchPage(
         query=query,
         count=ranked.count,
@@ -243,7 +239,7 @@ def search_articles(
         results=results,
         page=page,
         per_page=per_page,
-        explain=explain(rewritten.query, pinyin_matched=(word for hit in results for word in hit.pinyin_words)),
+        explain=explain(searched, pinyin_matched=(word for hit in results for word in hit.pinyin_words)),
         facets=_facet_lists(ranked.facets),
         error=parsed.notice,
         sort=sort,
@@ -264,9 +260,7 @@ def date_counts(
     parsed = parse(query)
     if parsed.is_empty:
         return DateCounts(total=0, months={}, days={})
-    options = {"expand": expand, "drop": drop}
-    rewritten = rewrite(parsed, pinyin=pinyin, **options)
-    _, ranked = _rank(parsed, rewritten, filters or Filters(), options=options, start=0, stop=0)
+    _, ranked = rank(parsed, filters or Filters(), start=0, stop=0, expand=expand, pinyin=pinyin, drop=drop)
     return _date_counts(ranked)
 
 
@@ -294,16 +288,33 @@ def _date_counts(ranked: Ranked) -> DateCounts:
     return DateCounts(total=ranked.count, months=facets.get("month", Counter()), days=facets.get("day", Counter()))
 
 
-def _rank(
-    parsed: ParsedQuery, rewritten: Rewritten, filters: Filters, *, options: dict, **window
-) -> tuple[Rewritten, Ranked]:
-    """The ranked matches of the rewritten query; when nothing matched as English, of the plain
-    latin words read as pinyin too."""
-    ranked = _ranked(rewritten.query, filters, **window)
+def rank(
+    parsed: ParsedQuery,
+    filters: Filters,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+    sort: str = RELEVANCE,
+    expand: bool = False,
+    pinyin: bool = False,
+    drop: list[str] | tuple[str, ...] = (),
+) -> tuple[ParsedQuery, Ranked]:
+    """Rewrite a parsed query and rank its matches from `start` to `stop`: the query as searched
+    (with its alternatives, for highlighting) and the engine's answer. When nothing matched and
+    plain latin words could be pinyin, they are read as pinyin too (archive.search.rewrite)."""
+    options = {"expand": expand, "drop": drop}
+    rewritten = rewrite(parsed, pinyin=pinyin, **options)
+    ranked = _ranked(rewritten.query, filters, start=start, stop=stop, sort=sort)
     if not ranked.count and rewritten.could_be_pinyin:
         rewritten = rewrite(parsed, pinyin=True, **options)
-        ranked = _ranked(rewritten.query, filters, **window)
-    return rewritten, ranked
+        ranked = _ranked(rewritten.query, filters, start=start, stop=stop, sort=sort)
+    return rewritten.query, ranked
+
+
+def articles_with_paragraphs(pks: list[int]) -> dict[int, Article]:
+    """{pk: article} with its source and its paragraphs in order (what article_hit reads)."""
+    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    return Article.objects.select_related("source").prefetch_related(paragraphs).in_bulk(pks)
 
 
 def _ranked(

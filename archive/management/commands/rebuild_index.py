@@ -7,6 +7,7 @@ applied right after, under the same writer lock.
 
 from django.core.management.base import BaseCommand
 
+from archive.management.haystack_commands import add_unsupported, refuse_unsupported
 from archive.search import cedict, queue
 
 
@@ -15,8 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--noinput", "--no-input", action="store_true", help="Accepted for Haystack compatibility.")
+        add_unsupported(parser, command="rebuild_index")
 
     def handle(self, *args, **options):
+        refuse_unsupported(options, command="rebuild_index")
         with queue.writer_lock(blocking=True):
             count = queue.rebuild_locked()
             queue.drain_locked()

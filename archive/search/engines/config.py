@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-WHOOSH_ENGINE = "archive.search.backend.ArchiveWhooshEngine"
+# Haystack's engine: our Whoosh writing backend, and SearchQuerySet answered by our search.
+HAYSTACK_ENGINE = "archive.search.haystack_api.HaystackEngine"
 CLUSTER_SCHEMES = frozenset({"elasticsearch", "elasticsearchs", "opensearch", "opensearchs"})
 DEFAULT_CLUSTER_INDEX = "archive"
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
@@ -30,11 +31,11 @@ def search_connection(url: str | None, *, default_path: Path | str) -> dict:
     """The HAYSTACK_CONNECTIONS["default"] entry for a SEARCH_URL."""
     url = (url or "").strip()
     if not url:
-        return {"ENGINE": WHOOSH_ENGINE, "PATH": str(default_path)}
+        return {"ENGINE": HAYSTACK_ENGINE, "PATH": str(default_path)}
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme in CLUSTER_SCHEMES:
-        return {"ENGINE": WHOOSH_ENGINE, "PATH": str(default_path)}
+        return {"ENGINE": HAYSTACK_ENGINE, "PATH": str(default_path)}
     if scheme != "whoosh":
         raise ImproperlyConfigured(f"SEARCH_URL {url!r}: unknown scheme {scheme!r} (expected whoosh:///absolute/path)")
     if parts.netloc or parts.query or parts.fragment:
@@ -44,7 +45,7 @@ def search_connection(url: str | None, *, default_path: Path | str) -> dict:
     path = unquote(parts.path)
     if not path or path == "/":
         path = str(default_path)
-    return {"ENGINE": WHOOSH_ENGINE, "PATH": path}
+    return {"ENGINE": HAYSTACK_ENGINE, "PATH": path}
 
 
 def cluster_connection(url: str | None) -> dict | None:
