@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from archive import citation
+from archive import citation, copies
 from archive.filters import FilterError, Filters
 from archive.models import Article, Paragraph
 from archive.openapi import LIST_FILTERS, schema
@@ -238,7 +238,9 @@ def article(request: HttpRequest, pk: int) -> JsonResponse:
     found = with_paragraphs(Article.objects.select_related("source")).filter(pk=pk).first() if pk <= MAX_ID else None
     if found is None:
         return error_response("no such article", status=404)
-    return JsonResponse(article_json(found, request=request), json_dumps_params=JSON_PARAMS)
+    return JsonResponse(
+        copies.with_near_duplicates(article_json(found, request=request), article=found), json_dumps_params=JSON_PARAMS
+    )
 
 
 def openapi_schema(request: HttpRequest) -> JsonResponse:

@@ -168,6 +168,19 @@ COMPONENTS: dict[str, Any] = {
                             },
                         },
                         "paragraphs": {"type": "array", "items": {"$ref": "#/components/schemas/Paragraph"}},
+                        "near_duplicates": {
+                            "description": "The other articles of its group of near-duplicate reposts, most "
+                            "similar first (on /api/articles/<id>; not in exports).",
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "similarity"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "similarity": {"type": "number", "description": "Body similarity, 0 to 1."},
+                                },
+                            },
+                        },
                     },
                 },
             ]
@@ -186,7 +199,12 @@ COMPONENTS: dict[str, Any] = {
             "required": ["query", "count", "took_ms", "results"],
             "properties": {
                 "query": {"type": "string"},
-                "count": {"type": "integer", "description": "All matching articles, not only this page."},
+                "count": {
+                    "type": "integer",
+                    "description": "All results, not only this page: a group of near-duplicate reposts is one "
+                    "result (shown by its earliest-dated matching copy).",
+                },
+                "articles": {"type": "integer", "description": "All matching articles, each copy counted."},
                 "took_ms": {"type": "number"},
                 "page": {"type": "integer"},
                 "num_pages": {"type": "integer"},
@@ -226,6 +244,10 @@ COMPONENTS: dict[str, Any] = {
                                 },
                             },
                             "paragraphs_matched": {"type": "integer"},
+                            "copies": {
+                                "type": "integer",
+                                "description": "Other articles of its group of near-duplicate reposts (0: none).",
+                            },
                         },
                     },
                 },

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive import selectors
+from archive import copies, selectors
 from archive.api import BadRequest, error_response, list_query
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
@@ -54,6 +54,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "furniture_count": sum(p.is_boilerplate for p in paragraphs),
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
         "accessed": timezone.localdate(),
+        **copies.page_context(article=article),
     }
     return render(request, "archive/article_detail.html", context)
 

@@ -1,12 +1,15 @@
 """Search as the web page, the API and the command see it: articles with their matching paragraphs.
 
-The configured engine (archive.search.indexing.engine) ranks the matching articles
-(DESIGN.md §4); this module adds what the database holds: the matching paragraphs,
-highlighted, the facet labels and the query explanation.
+The configured engine (archive.search.indexing.engine) ranks the matching articles;
+this module adds what the database holds: the matching paragraphs, highlighted, the facet
+labels and the query explanation, and shows near-duplicate reposts once (archive.copies): a
+result stands for its group of copies, so `count` counts results (groups and articles without
+copies) and `articles` the matching articles; facets count articles.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from archive import copies
 from archive.dates import DATE_UNKNOWN
 from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Source
@@ -59,12 +63,13 @@ class ArticleHit:
     paragraphs_matched: int
     pinyin_words: list[str] = field(default_factory=list)  # Chinese matched by pinyin terms
     title: SafeString = field(default_factory=SafeString)  # the title, escaped, its matches in <mark>
+    copies: int = 0  # other articles of its group of near-duplicate reposts
 
 
 @dataclass
 class SearchPage:
     query: str
-    count: int
+    count: int  # results: a group of copies counts once
     took_ms: float
     results: list[ArticleHit]
     page: int
@@ -73,6 +78,7 @@ class SearchPage:
     facets: dict = field(default_factory=dict)
     error: str = ""
     sort: str = RELEVANCE
+    articles: int = 0  # matching articles, each copy counted
 
     @property
     def num_pages(self) -> int:
@@ -82,6 +88,7 @@ class SearchPage:
         return {
             "query": self.query,
             "count": self.count,
+            "articles": self.articles,
             "took_ms": self.took_ms,
             "page": self.page,
             "num_pages": self.num_pages,
@@ -99,6 +106,7 @@ class SearchPage:
                     "source": hit.article.source.name if hit.article.source else "",
                     "paragraphs": [p.to_json() for p in hit.paragraphs],
                     "paragraphs_matched": hit.paragraphs_matched,
+                    "copies": hit.copies,
                 }
                 for hit in self.results
             ],
@@ -218,7 +226,9 @@ def search_articles(
             explain=explain(rewritten.query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
     search_filters = filters or Filters()
-    window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
+    start, stop = (page - 1) * per_page, page * per_page
+    grouped = copies.has_groups()  # then every match is ranked, to show each group once
+    window = {"start": 0, "stop": None, "sort": sort} if grouped else {"start": start, "stop": stop, "sort": sort}
     try:
         ranked = _ranked(rewritten.query, search_filters, **window)
         if not ranked.count and rewritten.could_be_pinyin:
@@ -230,15 +240,24 @@ def search_articles(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
             per_page=per_page, explain=explain(rewritten.query), facets=_facet_lists({}), error=str(exc), sort=sort,
         )  # fmt: skip
-    on_page = ranked.pks
+    shown = copies.collapse(pks=ranked.pks) if grouped else [copies.Shown(pk, 0) for pk in ranked.pks]
+    count = len(shown) if grouped else ranked.count
+    if grouped:
+        shown = shown[start:stop]
+    on_page = [each.pk for each in shown]
     paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
     articles = Article.objects.select_related("source").prefetch_related(paragraphs)
     by_pk = articles.in_bulk(on_page)
     # An article deleted a moment ago may still be in the index, its removal queued.
-    results = [article_hit(article=by_pk[pk], parsed=rewritten.query) for pk in on_page if pk in by_pk]
+    results = [
+        dataclasses.replace(article_hit(article=by_pk[each.pk], parsed=rewritten.query), copies=each.copies)
+        for each in shown
+        if each.pk in by_pk
+    ]
     return SearchPage(
         query=query,
-        count=ranked.count,
+        count=count,
+        articles=ranked.count,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         results=results,
         page=page,
