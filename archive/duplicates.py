@@ -19,6 +19,7 @@ bench/results/duplicates.md).
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,9 +79,15 @@ def signature(paragraphs: Iterable[tuple[str, bool]]) -> bytes:
     cut = shingles(body_text(paragraphs))
     if len(cut) < MIN_SHINGLES:
         return b""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     minhash.update_batch(cut)
     return len(cut).to_bytes(_SIZE, "little") + minhash.hashvalues.astype(_DTYPE).tobytes()
+
+
+@functools.cache
+def _permutations():
+    """The seed's permutations, drawn once rather than for every signature."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def read(stored: bytes) -> Signature | None:
@@ -182,6 +189,9 @@ class Groups:
         return sorted((sorted(group) for group in self.members.values() if len(group) > 1), key=lambda g: g[0])
 
 
+EDITED = 0.5  # character similarity from which a replaced paragraph is shown as edited, not replaced
+
+
 @dataclass(frozen=True)
 class DiffLine:
     """One paragraph of a copy compared with the earliest copy: kept, added (only in this copy),
@@ -204,14 +214,16 @@ def paragraph_diff(*, earliest: Sequence[str], copy: Sequence[str]) -> list[Diff
         if tag == "equal":
             lines += [DiffLine("same", text) for text in copy[j1:j2]]
             continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            lines += [
-                _changed(old, new, a_norm, b_norm)
-                for old, new, a_norm, b_norm in zip(earliest[i1:i2], copy[j1:j2], a[i1:i2], b[j1:j2], strict=True)
-            ]
-            continue
-        lines += [DiffLine("removed", text) for text in earliest[i1:i2]]
-        lines += [DiffLine("added", text) for text in copy[j1:j2]]
+        # Paragraphs replaced one for one, in order, are edits of each other when mostly alike.
+        paired = 0
+        while paired < min(i2 - i1, j2 - j1):
+            i, j = i1 + paired, j1 + paired
+            if difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio() < EDITED:
+                break
+            lines.append(_changed(earliest[i], copy[j], a[i], b[j]))
+            paired += 1
+        lines += [DiffLine("removed", text) for text in earliest[i1 + paired : i2]]
+        lines += [DiffLine("added", text) for text in copy[j1 + paired : j2]]
     return lines
 
 
