@@ -208,6 +208,40 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Scraped COVID-19 policy briefings, kept as found. Page furniture is flagged, never deleted.": (
         "抓取的新冠肺炎政策简报，按原样保存。页面杂项只作标记，从不删除。"
     ),
+    # near-duplicate reposts (templates/archive/_copies.html, search.html; archive/admin.py, models.py)
+    "also published by %(counter)s source": ["另有 %(counter)s 个来源转载"],
+    "%(counter)s result": ["%(counter)s 条结果"],
+    "Also published by %(counter)s source": ["另有 %(counter)s 个来源转载"],
+    "(%(counter)s article in all: reposts of one text are shown once)": [
+        "（共 %(counter)s 篇文章：同一文本的转载只显示一次）"
+    ],
+    "Near-duplicate reposts of this text (the same body, give or take small edits, another script or a "
+    "shorter cut), earliest first. Search results show the group once.": (
+        "此文本的近似转载（正文相同，或有小改动、换了字形或有删节），按时间先后排列。搜索结果中同组只显示一次。"
+    ),
+    "Copy": "转载",
+    "Similarity": "相似度",
+    "earliest": "最早",
+    "Differences from the earliest copy, “%(title)s”": "与最早版本“%(title)s”的差异",
+    "Body paragraphs of this article against the earliest copy's, compared across scripts: text only in "
+    "this article is marked as added, text only in the earliest copy as removed.": (
+        "本文正文段落与最早版本逐段比较（不区分简繁）：仅见于本文的文字标为新增，仅见于最早版本的文字标为删除。"
+    ),
+    "unchanged:": "未改动：",
+    "only in this article:": "仅见于本文：",
+    "only in the earliest copy:": "仅见于最早版本：",
+    "changed:": "有改动：",
+    "Split out of their groups of copies (near-duplicate reposts)": "移出转载组（近似转载）",
+    "Merge into one group of copies (with their groups)": "合并为一个转载组（连同各自所在组）",
+    "%d article split out of its group.": ["已将 %d 篇文章移出其转载组。"],
+    "%d article is in the merged group.": ["合并后的转载组有 %d 篇文章。"],
+    "Select at least two articles to merge.": "请至少选择两篇文章进行合并。",
+    "article": "文章",
+    "MinHash signature": "MinHash 签名",
+    "group of copies": "转载组",
+    "grouped by a curator": "由编辑分组",
+    "copies group membership": "转载组成员",
+    "copies group memberships": "转载组成员",
 }
 
 # Where OpenCC's s2twp is not what a Taiwan or Hong Kong reader expects, or the text must not change.
