@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ from archive.text.normalise import normalise
 NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"  # datasketch's hashing scheme: 32-bit values, stored as 4 bytes each
+# A shingle's hash before the permutations: CRC-32 hashes a shingle in C, over twice as fast as
+# datasketch's default SHA-1 wrapper (most of a signature's time); the permutations do the mixing.
+HASH = zlib.crc32
 SHINGLE = 5  # characters: long enough that two posts sharing only stock phrases are far apart
 MIN_SHINGLES = 8  # a body shorter than this is too short to call a copy of anything
 # The similarity above which two articles are copies, and the least size ratio for which the
@@ -79,7 +83,7 @@ def signature(paragraphs: Iterable[tuple[str, bool]]) -> bytes:
     cut = shingles(body_text(paragraphs))
     if len(cut) < MIN_SHINGLES:
         return b""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations(), hashfunc=HASH)
     minhash.update_batch(cut)
     return len(cut).to_bytes(_SIZE, "little") + minhash.hashvalues.astype(_DTYPE).tobytes()
 
