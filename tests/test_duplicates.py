@@ -10,7 +10,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -280,14 +279,6 @@ def test_scraped_text_in_the_copies_list_and_diff_is_escaped(edited_repost, clie
 
 
 # --- admin: split and merge, with history -------------------------------------------------------------
-
-
-@pytest.fixture
-def curator(client):
-    user = User.objects.create_superuser("curator", "curator@example.org", "pw")
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_a_curator_splits_an_article_out_and_a_regroup_leaves_it_out(archive_with_reposts, curator):
