@@ -53,10 +53,11 @@ class Grouping:
         by_group: dict[int, list[int]] = {}
         rows = Fingerprint.objects.filter(pinned=False).values_list("article_id", "signature", "group", "grouped")
         for pk, signature, group, grouped in rows.iterator(chunk_size=2000):
+            # A row not yet grouped (written by this run's first batch, or left by a crash) is
+            # loaded in its stored group too, so that `apply` takes it out of it before regrouping it.
+            groups.add(pk, bytes(signature), join=False)
             if not grouped:
                 pending.append(pk)
-                continue
-            groups.add(pk, bytes(signature), join=False)
             if group is not None:
                 by_group.setdefault(group, []).append(pk)
         for members in by_group.values():
