@@ -3,6 +3,10 @@
 Why django-simple-history, and its limits (bulk writes, paragraph history): docs/architecture.md,
 "Curation". Every write that bypasses model signals goes through archive.services, which
 queues the affected articles for reindexing itself.
+
+Groups of near-duplicate reposts (archive.copies) are split and merged from the article list's
+actions; each change is a history row of the article's Fingerprint, with who made it and why
+(its "Copies group memberships" page lists them).
 """
 
 from __future__ import annotations
@@ -10,14 +14,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import services
-from archive.models import Article, GlossaryEntry, Paragraph, Source
+from archive import copies, services
+from archive.models import Article, Fingerprint, GlossaryEntry, Paragraph, Source
 
 
 @admin.register(Source)
@@ -132,7 +136,7 @@ class ArticleAdmin(CurationMixin, SimpleHistoryAdmin):
     ]
     inlines = [ParagraphInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["rerun_metadata_inference", "reindex_selected"]
+    actions = ["rerun_metadata_inference", "reindex_selected", "split_from_copies", "merge_copies"]
     history_list_display = ["title", "curated_at"]
 
     @admin.display(description=_("published"), ordering="published_on")
@@ -174,6 +178,49 @@ class ArticleAdmin(CurationMixin, SimpleHistoryAdmin):
         self.message_user(
             request, ngettext("%d article queued for reindexing.", "%d articles queued for reindexing.", len(ids))
         )
+
+    @admin.action(description=_("Split out of their groups of copies (near-duplicate reposts)"))
+    def split_from_copies(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        split = sum(copies.split_article(article_id=pk, user=request.user) for pk in ids)
+        self.message_user(
+            request,
+            ngettext("%d article split out of its group.", "%d articles split out of their groups.", split) % split,
+            messages.SUCCESS if split else messages.WARNING,
+        )
+
+    @admin.action(description=_("Merge into one group of copies (with their groups)"))
+    def merge_copies(self, request, queryset) -> None:
+        group = copies.merge_groups(article_ids=queryset.values_list("pk", flat=True), user=request.user)
+        if group is None:
+            self.message_user(request, _("Select at least two articles to merge."), messages.WARNING)
+            return
+        size = Fingerprint.objects.filter(group=group).count()
+        self.message_user(
+            request,
+            ngettext("%d article is in the merged group.", "%d articles are in the merged group.", size) % size,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Fingerprint)
+class FingerprintAdmin(SimpleHistoryAdmin):
+    """Who is grouped with whom, and the history of curators' splits and merges (read only here:
+    the article list's actions change it)."""
+
+    list_display = ["article", "group", "pinned"]
+    list_filter = ["pinned"]
+    list_select_related = ["article"]
+    search_fields = ["article__title", "article__source_file", "=group"]
+    fields = ["article", "group", "pinned"]
+    readonly_fields = ["article", "group", "pinned"]
+    history_list_display = ["group", "pinned"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(Q(group__isnull=False) | Q(pinned=True))
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(Paragraph)

@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
-from archive import citation, exports, timeline
+from archive import citation, copies, exports, timeline
 from archive.api_schemas import (
     ArticleList,
     ArticleOut,
@@ -236,7 +236,7 @@ def article(request: HttpRequest, id: int = ID) -> Any:
     found = _article(id, paragraphs=True)
     if found is None:
         return NO_SUCH_ARTICLE
-    return _as_built(request, article_json(found, request=request))
+    return _as_built(request, copies.with_near_duplicates(article_json(found, request=request), article=found))
 
 
 # --- Exports ----------------------------------------------------------------------------------

@@ -230,9 +230,19 @@ class Citation(Schema):
     csl_json: str = Field(description="URL of the CSL-JSON item.")
 
 
+class NearDuplicate(Schema):
+    id: int
+    similarity: float = Field(description="Body similarity, 0 to 1.")
+
+
 class ArticleOut(ArticleSummary):
     citation: Citation
     paragraphs: list[ParagraphOut]
+    near_duplicates: list[NearDuplicate] | None = Field(
+        None,
+        description="The other articles of its group of near-duplicate reposts, most similar first "
+        "(on /api/articles/{id}; not in exports).",
+    )
 
 
 class ArticleList(Schema):
@@ -264,6 +274,7 @@ class SearchResult(Schema):
     source: str
     paragraphs: list[ParagraphHitOut] = Field(description="The best few matching paragraphs (3).")
     paragraphs_matched: int = Field(description="How many paragraphs matched in all, a translated pair once.")
+    copies: int = Field(0, description="Other articles of its group of near-duplicate reposts (0: none).")
 
 
 class FacetValue(Schema):
@@ -318,7 +329,11 @@ class SearchResponse(Schema):
     there is sent at once, and tests/test_api_schema.py fails until it is typed here too."""
 
     query: str
-    count: int = Field(description="All matching articles, not only this page.")
+    count: int = Field(
+        description="All results, not only this page: a group of near-duplicate reposts is one result "
+        "(shown by its earliest-dated matching copy)."
+    )
+    articles: int = Field(0, description="All matching articles, each copy counted.")
     took_ms: float
     page: int
     num_pages: int

@@ -201,3 +201,33 @@ class GlossaryEntry(models.Model):
     @property
     def variants(self) -> list[str]:
         return [variant.strip() for variant in self.english.split("|") if variant.strip()]
+
+
+class Fingerprint(models.Model):
+    """An article's MinHash signature (archive.duplicates) and the group of near-duplicate reposts
+    it belongs to.
+
+    Groups derive from the stored signatures (archive.copies can always recompute them), except
+    where a curator split an article out or merged groups: those rows are `pinned`, and automatic
+    grouping leaves them as the curator set them. The history keeps every curator's change.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="fingerprint", verbose_name=_("article")
+    )
+    signature = models.BinaryField(_("MinHash signature"), blank=True, default=b"")
+    # The group's id (an article id of the group when it was formed); null: a copy of nothing.
+    group = models.PositiveBigIntegerField(_("group of copies"), null=True, blank=True, db_index=True)
+    pinned = models.BooleanField(_("grouped by a curator"), default=False)
+    # False until grouping has looked at this signature (a crash between writing and grouping
+    # leaves it False, and the next import or regroup_copies picks it up).
+    grouped = models.BooleanField(default=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["signature", "grouped"])
+
+    class Meta:
+        verbose_name = _("copies group membership")
+        verbose_name_plural = _("copies group memberships")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in group {self.group}" if self.group else f"{self.article_id} (no copies)"

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from archive import selectors, timeline
+from archive import copies, selectors, timeline
 from archive.api_schemas import MAX_DROPS, is_on
 from archive.filters import Filters
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
@@ -55,6 +55,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "furniture_count": sum(p.is_boilerplate for p in paragraphs),
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
         "accessed": timezone.localdate(),
+        **copies.page_context(article=article),
     }
     return render(request, "archive/article_detail.html", context)
 

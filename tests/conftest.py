@@ -44,6 +44,17 @@ def isolated_data_dir(settings, tmp_path: Path):
 
 
 @pytest.fixture
+def curator(db, client):
+    """A client logged in as a superuser (client.user)."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_superuser("curator", "curator@example.org", "pw")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
 

@@ -73,14 +73,6 @@ def imported(seeds_dir):
     call_command("import_seeds", str(seeds_dir), stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.fixture
-def curator(client):
-    user = User.objects.create_superuser("curator", "curator@example.org", "pw")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def edit_article(client, obj: Article, edit) -> object:
     """Open the change page, let `edit(data)` change the POST data, submit it; returns the response."""
     response = client.get(change_url(obj))

@@ -2,8 +2,8 @@
 (pure: no Django here, so workers never touch the database).
 
 The result (`Prepared`) carries the ladder's decision so far, the parsed page when there is
-something to write, and its index fields (archive.search.documents.index_fields), so the
-importing process only writes rows and documents.
+something to write, its index fields (archive.search.documents.index_fields) and its MinHash
+signature (archive.duplicates), so the importing process only writes rows and documents.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive import duplicates
 from archive.importing.items import Item
 from archive.importing.ladder import decide
 from archive.importing.outcomes import FAILED, SKIPPED, WRITTEN, FileResult, ImportRefused
@@ -33,6 +34,7 @@ class Prepared:
     result: FileResult  # final, or IMPORTED/UPDATED: to be written
     page: ParsedPage | None = None
     fields: dict[str, str] | None = None  # index tokens, for a page to be written
+    signature: bytes | None = None  # MinHash of the body, for a page to be written (None: not computed)
 
     @property
     def to_write(self) -> bool:
@@ -71,7 +73,7 @@ def prepare(item: Item, options: Options) -> Prepared:
         result = decide(source_file=name, digest=digest, stored=item.stored, force=options.force, page=page)
         if result.outcome not in WRITTEN:
             return Prepared(item, result)
-        fields = None
+        fields = signature = None
         if options.tokenise:
             paragraphs = [(p.text, p.language, p.is_boilerplate) for p in page.paragraphs]
             title = article_title(page, fallback=name)
@@ -80,7 +82,8 @@ def prepare(item: Item, options: Options) -> Prepared:
                 title_language=title_language(title, article_language=page.language),
                 paragraphs=paragraphs,
             )
-        return Prepared(item, result, page=page, fields=fields)
+            signature = duplicates.signature((p.text, p.is_boilerplate) for p in page.paragraphs)
+        return Prepared(item, result, page=page, fields=fields, signature=signature)
     except (DecodeError, ImportRefused) as exc:
         return Prepared(item, FileResult(source_file=name, outcome=FAILED, message=str(exc)))
     except OSError as exc:

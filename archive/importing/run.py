@@ -2,6 +2,7 @@
 
     files / records (discovery, records) ─▶ workers: read, hash, decide, parse, tokenise (prepare)
         ─▶ batches of ARCHIVE_IMPORT_BATCH pages: one transaction each (writing) ─▶ the report
+        ─▶ near-duplicate groups of the batch's articles (archive.copies)
         ─▶ the index: one apply per batch, or a fresh index swapped in when the import outgrows it
 
 Nothing holds the whole folder: files are walked lazily, at most a few chunks per worker are in
@@ -20,6 +21,7 @@ from typing import Protocol
 
 from django.conf import settings
 
+from archive import copies
 from archive.dating import infer_years_from_neighbours
 from archive.importing.discovery import check_paths, iter_files, relative_name
 from archive.importing.items import Item
@@ -144,6 +146,7 @@ def _run(
             fresh_from = FRESH_FROM_BATCHES * batch
             undated: list[int] = []
             written = _noting_undated(written, undated)
+            written = _grouping(written, copies.Grouping())
             _index(written, expected=expected, fresh_from=fresh_from, processes=processes, progress=progress)
             if infer_years_from_neighbours(article_ids=undated):
                 queue.drain()  # the saves queued their articles
@@ -162,6 +165,13 @@ def _noting_undated(batches: Iterator[list[Written]], undated: list[int]) -> Ite
             and each.article.pub_month
             and each.article.source_id is not None
         )
+        yield batch
+
+
+def _grouping(batches: Iterator[list[Written]], grouping: copies.Grouping) -> Iterator[list[Written]]:
+    """Pass the batches on, once their articles are grouped with the copies they are of."""
+    for batch in batches:
+        grouping.apply(article_ids=[each.article.pk for each in batch if each.article is not None])
         yield batch
 
 

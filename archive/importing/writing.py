@@ -1,7 +1,8 @@
 """Writing a batch of prepared pages: one transaction, rows created in bulk, each page all-or-nothing.
 
-A batch is written in one transaction: its sources, articles, paragraphs, their history rows
-and the articles' index tasks, each kind in a few bulk statements. If anything in it fails,
+A batch is written in one transaction: its sources, articles, paragraphs, their history rows,
+the articles' MinHash signatures (archive.copies groups them once the batch is written) and the
+articles' index tasks, each kind in a few bulk statements. If anything in it fails,
 the transaction rolls back and the batch is written again page by page, each page in its own
 transaction, so a bad page fails alone and never leaves a partial article.
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
+from archive import copies
 from archive.importing.ladder import Stored, decide
 from archive.importing.outcomes import FAILED, WRITTEN, FileResult
 from archive.importing.prepare import Prepared, article_title
@@ -131,6 +133,13 @@ def _write(items: list[Prepared], *, force: bool) -> dict[int, Written]:
         paragraph_rows.replace([article.pk for article in changed])
     paragraph_rows.insert(
         [(article.pk, prepared.page) for (prepared, _, _), article in zip(plans, articles, strict=True)]
+    )
+    copies.store_signatures(
+        signatures={
+            article.pk: prepared.signature
+            for (prepared, _, _), article in zip(plans, articles, strict=True)
+            if prepared.signature is not None
+        }
     )
     task_ids = queue.record_tasks(article_ids=[article.pk for article in articles])
     for (prepared, result, _), article, task_id in zip(plans, articles, task_ids, strict=True):

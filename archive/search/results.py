@@ -2,11 +2,14 @@
 
 The configured engine (archive.search.engines.get_engine) ranks the matching articles
 (docs/architecture.md, "Ranking"); this module adds what the database holds: the matching paragraphs,
-highlighted, the facet labels and the query explanation.
+highlighted, the facet labels and the query explanation, and shows near-duplicate reposts once
+(archive.copies): a result stands for its group of copies, so `count` counts results (groups and
+articles without copies) and `articles` the matching articles; facets count articles.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
-from archive import timeline
+from archive import copies, timeline
 from archive.dates import DATE_UNKNOWN
 from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Source
@@ -62,12 +65,13 @@ class ArticleHit:
     paragraphs_matched: int
     pinyin_words: list[str] = field(default_factory=list)  # Chinese matched by pinyin terms
     title: SafeString = field(default_factory=SafeString)  # the title, escaped, its matches in <mark>
+    copies: int = 0  # other articles of its group of near-duplicate reposts
 
 
 @dataclass
 class SearchPage:
     query: str
-    count: int
+    count: int  # results: a group of copies counts once
     took_ms: float
     results: list[ArticleHit]
     page: int
@@ -77,6 +81,7 @@ class SearchPage:
     error: str = ""
     sort: str = RELEVANCE
     dates: DateCounts | None = None  # the matches' months and days (archive.timeline)
+    articles: int = 0  # matching articles, each copy counted
 
     @property
     def num_pages(self) -> int:
@@ -86,6 +91,7 @@ class SearchPage:
         return {
             "query": self.query,
             "count": self.count,
+            "articles": self.articles,
             "took_ms": self.took_ms,
             "page": self.page,
             "num_pages": self.num_pages,
@@ -103,6 +109,7 @@ class SearchPage:
                     "source": hit.article.source.name if hit.article.source else "",
                     "paragraphs": [p.to_json() for p in hit.paragraphs],
                     "paragraphs_matched": hit.paragraphs_matched,
+                    "copies": hit.copies,
                 }
                 for hit in self.results
             ],
@@ -220,7 +227,9 @@ def search_articles(
             query=query, count=0, took_ms=0.0, results=[], page=page, per_page=per_page,
             explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
-    window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
+    start, stop = (page - 1) * per_page, page * per_page
+    grouped = copies.has_groups()  # then every match is ranked, to show each group once
+    window = {"start": 0, "stop": None, "sort": sort} if grouped else {"start": start, "stop": stop, "sort": sort}
     try:
         searched, ranked = rank(parsed, filters or Filters(), **window, **options)
     except recovery.IndexUnavailable as exc:
@@ -229,12 +238,21 @@ def search_articles(
             per_page=per_page, explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}),
             error=str(exc), sort=sort,
         )  # fmt: skip
-    by_pk = articles_with_paragraphs(ranked.pks)
+    shown = copies.collapse(pks=ranked.pks) if grouped else [copies.Shown(pk, 0) for pk in ranked.pks]
+    count = len(shown) if grouped else ranked.count
+    if grouped:
+        shown = shown[start:stop]
+    by_pk = articles_with_paragraphs([each.pk for each in shown])
     # An article deleted a moment ago may still be in the index, its removal queued.
-    results = [article_hit(article=by_pk[pk], parsed=searched) for pk in ranked.pks if pk in by_pk]
+    results = [
+        dataclasses.replace(article_hit(article=by_pk[each.pk], parsed=searched), copies=each.copies)
+        for each in shown
+        if each.pk in by_pk
+    ]
     return SearchPage(
         query=query,
-        count=ranked.count,
+        count=count,
+        articles=ranked.count,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         results=results,
         page=page,

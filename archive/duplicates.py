@@ -1,0 +1,248 @@
+"""Near-duplicate reposts: MinHash signatures of an article's searchable body, and groups of them
+(pure: no Django here, so import workers compute signatures without the database).
+
+A signature is datasketch's MinHash over the character shingles of the body's search form
+(archive.text.normalise: NFKC, lower case, traditional → simplified), with white space and
+punctuation dropped: a traditional repost of a simplified notice, or one re-punctuated by
+another site, has the same shingles. Only body text counts: page furniture (a site's header,
+related-articles list and footer) is what differs between sites, not what was republished.
+
+Two articles are copies when their similarity is at least THRESHOLD. Their similarity is the
+estimated Jaccard similarity of their shingle sets, or, when one is at least MIN_RATIO of the
+other's size, how much of the shorter is in the longer (a repost cut short holds little of the
+original's end, but all of it is in the original). Groups are the connected components of
+"copies", candidates found by a MinHashLSH index (archive/copies.py applies them to the
+database). The constants are tuned on real text by bench/duplicates.py (results in
+bench/results/duplicates.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from archive.text.normalise import normalise
+
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"  # datasketch's hashing scheme: 32-bit values, stored as 4 bytes each
+# A shingle's hash before the permutations: CRC-32 hashes a shingle in C, over twice as fast as
+# datasketch's default SHA-1 wrapper (most of a signature's time); the permutations do the mixing.
+HASH = zlib.crc32
+SHINGLE = 5  # characters: long enough that two posts sharing only stock phrases are far apart
+MIN_SHINGLES = 8  # a body shorter than this is too short to call a copy of anything
+# The similarity above which two articles are copies, and the least size ratio for which the
+# containment of the shorter counts (bench/duplicates.py).
+THRESHOLD = 0.6
+MIN_RATIO = 0.4
+# LSH finds pairs of Jaccard similarity from about this: a shorter copy wholly contained has MIN_RATIO.
+LSH_THRESHOLD = 0.3
+_DTYPE = np.dtype("<u4")
+_SIZE = 4  # bytes: the shingle count, stored before the MinHash values
+
+
+@dataclass(frozen=True)
+class Signature:
+    minhash: LeanMinHash
+    size: int  # distinct shingles
+
+    def similarity(self, other: Signature) -> float:
+        """Jaccard similarity, or the containment of the shorter when the sizes are comparable."""
+        jaccard = float(self.minhash.jaccard(other.minhash))
+        small, large = sorted((self.size, other.size))
+        if not small or small < MIN_RATIO * large:
+            return jaccard
+        containment = jaccard * (small + large) / ((1 + jaccard) * small)
+        return min(1.0, max(jaccard, containment))
+
+
+def body_text(paragraphs: Iterable[tuple[str, bool]]) -> str:
+    """The search form of the searchable paragraphs ((text, is_furniture) pairs), without white
+    space or punctuation: what shingles are cut from."""
+    text = normalise("\n".join(text for text, furniture in paragraphs if not furniture))
+    return "".join(char for char in text if unicodedata.category(char)[0] in "LN")
+
+
+def shingles(text: str, *, size: int = SHINGLE) -> set[bytes]:
+    """The distinct character n-grams of `text` (the whole text when it is shorter)."""
+    if len(text) <= size:
+        return {text.encode()} if text else set()
+    return {text[start : start + size].encode() for start in range(len(text) - size + 1)}
+
+
+def signature(paragraphs: Iterable[tuple[str, bool]]) -> bytes:
+    """The signature of an article's body ((text, is_furniture) pairs) as stored: its shingle
+    count and MinHash values; b"" when the body is too short to compare."""
+    cut = shingles(body_text(paragraphs))
+    if len(cut) < MIN_SHINGLES:
+        return b""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations(), hashfunc=HASH)
+    minhash.update_batch(cut)
+    return len(cut).to_bytes(_SIZE, "little") + minhash.hashvalues.astype(_DTYPE).tobytes()
+
+
+@functools.cache
+def _permutations():
+    """The seed's permutations, drawn once rather than for every signature."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def read(stored: bytes) -> Signature | None:
+    """A stored signature (None for b"" or one of another format)."""
+    if len(stored) != _SIZE + NUM_PERM * _DTYPE.itemsize:
+        return None
+    values = np.frombuffer(stored, dtype=_DTYPE, offset=_SIZE)
+    return Signature(LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), int.from_bytes(stored[:_SIZE], "little"))
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """The similarity of two stored signatures, 0–1 (0.0 when either is empty)."""
+    a, b = read(first), read(second)
+    if a is None or b is None:
+        return 0.0
+    return round(a.similarity(b), 3)
+
+
+class Groups:
+    """Signatures in an LSH index, and the groups their similarities make (union-find).
+
+    `add` puts a signature in and joins it to those it is similar to; `detach` takes one out of
+    its group, which falls apart into the groups its other members still make. Keys are article
+    ids."""
+
+    def __init__(self, *, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.signatures: dict[int, Signature] = {}
+        self.parent: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}  # a root → its group's keys
+
+    def __contains__(self, key: int) -> bool:
+        return key in self.parent
+
+    def similar(self, found: Signature, *, skip: int | None = None) -> list[tuple[int, float]]:
+        """The keys whose signature is at least `threshold` similar to `found`, most similar first."""
+        candidates = self.lsh.query(found.minhash)
+        scored = [(key, found.similarity(self.signatures[key])) for key in candidates if key != skip]
+        return sorted(((key, score) for key, score in scored if score >= self.threshold), key=lambda x: (-x[1], x[0]))
+
+    def add(self, key: int, stored: bytes, *, join: bool = True) -> list[int]:
+        """Index a signature; with `join`, join it to the keys it is similar to (returned)."""
+        if key in self.parent:
+            self.detach(key)
+        self.parent[key] = key
+        self.members[key] = [key]
+        found = read(stored)
+        if found is None:
+            return []
+        similar = [other for other, _ in self.similar(found)] if join else []
+        self.lsh.insert(key, found.minhash)
+        self.signatures[key] = found
+        for other in similar:
+            self.union(key, other)
+        return similar
+
+    def detach(self, key: int) -> list[int]:
+        """Take the key out (signature and group); the rest of its group is grouped again among
+        itself (a group is closed: nothing outside it is similar to a member). Returns the rest."""
+        root = self.find(key)
+        rest = [member for member in self.members.pop(root) if member != key]
+        if key in self.signatures:
+            self.lsh.remove(key)
+            del self.signatures[key]
+        del self.parent[key]
+        for member in rest:
+            self.parent[member] = member
+            self.members[member] = [member]
+        for member in rest:
+            if member in self.signatures:
+                for other, _ in self.similar(self.signatures[member], skip=member):
+                    self.union(member, other)
+        return rest
+
+    def find(self, key: int) -> int:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, first: int, second: int) -> None:
+        a, b = self.find(first), self.find(second)
+        if a == b:
+            return
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a] += self.members.pop(b)
+
+    def component(self, key: int) -> list[int]:
+        """The sorted keys of the key's group (itself alone when it has no copies)."""
+        return sorted(self.members[self.find(key)])
+
+    def groups(self) -> list[list[int]]:
+        """The groups of more than one key, each sorted, in order of their smallest key."""
+        return sorted((sorted(group) for group in self.members.values() if len(group) > 1), key=lambda g: g[0])
+
+
+EDITED = 0.5  # character similarity from which a replaced paragraph is shown as edited, not replaced
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One paragraph of a copy compared with the earliest copy: kept, added (only in this copy),
+    removed (only in the earliest), or changed (with the parts that differ, for highlighting)."""
+
+    kind: str  # "same", "added", "removed" or "changed"
+    text: str
+    earlier: str = ""  # the earliest copy's paragraph, for a changed one
+    parts: tuple[tuple[str, str], ...] = ()  # ("same"|"added"|"removed", text) of a changed paragraph
+
+
+def paragraph_diff(*, earliest: Sequence[str], copy: Sequence[str]) -> list[DiffLine]:
+    """The copy's paragraphs against the earliest copy's, compared by their search form (so a
+    traditional repost of simplified text differs only where the words do); a changed paragraph
+    carries its character-level changes, in the copy's own text."""
+    a = [normalise(text) for text in earliest]
+    b = [normalise(text) for text in copy]
+    lines: list[DiffLine] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            lines += [DiffLine("same", text) for text in copy[j1:j2]]
+            continue
+        # Paragraphs replaced one for one, in order, are edits of each other when mostly alike.
+        paired = 0
+        while paired < min(i2 - i1, j2 - j1):
+            i, j = i1 + paired, j1 + paired
+            if difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio() < EDITED:
+                break
+            lines.append(_changed(earliest[i], copy[j], a[i], b[j]))
+            paired += 1
+        lines += [DiffLine("removed", text) for text in earliest[i1 + paired : i2]]
+        lines += [DiffLine("added", text) for text in copy[j1 + paired : j2]]
+    return lines
+
+
+def _changed(old: str, new: str, old_norm: str, new_norm: str) -> DiffLine:
+    """A paragraph edited in the copy; normalise keeps lengths, so offsets in the search forms
+    are offsets in the texts."""
+    if len(old_norm) != len(old) or len(new_norm) != len(new):
+        return DiffLine("changed", new, earlier=old, parts=(("removed", old), ("added", new)))
+    parts: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_norm, new_norm, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(("same", new[j1:j2]))
+            continue
+        if i2 > i1:
+            parts.append(("removed", old[i1:i2]))
+        if j2 > j1:
+            parts.append(("added", new[j1:j2]))
+    return DiffLine("changed", new, earlier=old, parts=tuple(parts))
