@@ -4,7 +4,6 @@ hold the writer lock (archive.search.queue); the engine is archive.search.engine
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 
 from archive.models import Article
@@ -14,7 +13,6 @@ from archive.search_indexes import ArticleIndex
 log = logging.getLogger("archive.search")
 
 _INDEX = ArticleIndex()
-PARALLEL_REBUILD_FROM = 2000  # articles; below this, starting processes costs more than it saves
 
 
 def identifier(article_id: int) -> str:
@@ -57,9 +55,6 @@ def rebuild() -> int:
             count += 1
             yield document
 
-    # Whoosh's writer is pure Python: a large rebuild writes with one process per core.
-    large = Article.objects.count() > PARALLEL_REBUILD_FROM
-    processes = min(2, os.cpu_count() or 1) if large else 1
-    get_engine().build_fresh(documents=counted(), processes=processes)
+    get_engine().build_fresh(documents=counted())
     log.info("search index rebuilt from the database: %d articles", count)
     return count
