@@ -1,21 +1,7 @@
 """The curators' admin: articles with their paragraphs, change history and revert.
 
-Why django-simple-history rather than django-reversion or the admin's LogEntry:
-LogEntry only records *that* something changed ("Changed title"), not the values,
-so nothing can be restored from it. django-reversion snapshots whole object
-graphs, but only for saves made inside its revision blocks, serialised as JSON
-that must still deserialise after a schema change. simple-history keeps one
-typed row per saved or deleted Article/Paragraph (a real table, queryable and
-migrated with the model), records who did it through its middleware, records
-inline paragraph edits like any other save, and its SimpleHistoryAdmin shows a
-history per object with a revert form. A revert is an ordinary model save, so
-the post_save signal queues the article for reindexing like any other edit.
-Limits: bulk_create/bulk_update/QuerySet.update write no history rows by
-themselves, so the importer writes its paragraphs' "+" rows in bulk and our bulk
-actions use bulk_update_with_history; and reverting an article restores its own
-fields, not its paragraphs: each paragraph has its own history.
-
-Every write that bypasses model signals goes through archive.services, which
+Why django-simple-history, and its limits (bulk writes, paragraph history): docs/architecture.md,
+"Curation". Every write that bypasses model signals goes through archive.services, which
 queues the affected articles for reindexing itself.
 """
 

@@ -1,6 +1,6 @@
 """The JSON API: /api/articles (cursor-paginated list), /api/articles/<id>, /api/schema, /api/docs.
 
-/api/search (archive.views.api_search) keeps the JSON of DESIGN.md §5; it is documented here too.
+/api/search (archive.views.api_search) keeps the JSON documented in docs/architecture.md; the schema is here too.
 Articles are serialised once, by `article_json`, for the API, the JSON Lines export and its re-import.
 """
 

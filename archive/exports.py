@@ -17,8 +17,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from archive import timeline
 from archive.api import BadRequest, article_json, error_response, iter_articles, list_query
 from archive.models import Article
+from archive.search.results import search_timeline
+from archive.views import rewrite_options
 
 CSV_COLUMNS = [
     "id",
@@ -117,3 +120,22 @@ def search_csv(request: HttpRequest) -> HttpResponse:
 
 def search_jsonl(request: HttpRequest) -> HttpResponse:
     return _export(request, kind="jsonl", search=True)
+
+
+def timeline_csv(request: HttpRequest) -> HttpResponse:
+    """GET /export/timeline.csv: the search page's timeline (q, compare=, timeline=, the filters)
+    as rows of period, first and last day, and each term's count; the undated matches last."""
+    try:
+        listed = list_query(request.GET)
+        terms = timeline.compare_terms(listed.q, request.GET.getlist("compare"))
+        unit = timeline.parse_unit(request.GET.get("timeline"))
+    except (BadRequest, timeline.TimelineError) as exc:
+        return error_response(str(exc))
+    if not listed.q:
+        return error_response("q is required: the search whose timeline to export")
+    found = search_timeline(terms=terms, filters=listed.filters, unit=unit, **rewrite_options(request))
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow([spreadsheet_safe(value) for value in row]) for row in timeline.table(found)]
+    response = HttpResponse(BOM + "".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="timeline-{found.unit}.csv"'
+    return response

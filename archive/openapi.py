@@ -231,6 +231,22 @@ COMPONENTS: dict[str, Any] = {
                 },
                 "explain": {"type": "object"},
                 "error": {"type": "string"},
+                "timeline": {
+                    "type": "array",
+                    "description": "With timeline=month|week: every period from the first to the last match, "
+                    'then {"period": "unknown"}: the matches without a year and month (per month) or without a '
+                    "full date (per week).",
+                    "items": {
+                        "type": "object",
+                        "required": ["period", "start", "end", "count"],
+                        "properties": {
+                            "period": {"type": "string", "example": "2020-03", "description": "YYYY-MM, YYYY-Www"},
+                            "start": _NULLABLE_STRING,
+                            "end": _NULLABLE_STRING,
+                            "count": {"type": "integer"},
+                        },
+                    },
+                },
             },
         },
     }
@@ -265,6 +281,28 @@ def _export(kind: str, search: bool) -> dict:
             "x-example": f"/export/{'search' if search else 'articles'}.{kind}?{'q=口罩' if search else 'language=en'}",
         }
     }
+
+
+_TIMELINE = _param(
+    "timeline", "Add the matches per month or per ISO week.", {"type": "string", "enum": ["month", "week"]}, "month"
+)
+_TIMELINE_CSV = {
+    "get": {
+        "summary": "A search's timeline as CSV",
+        "description": "One row per period (period, start, end, then each term's count), the undated matches "
+        "last; as linked from the search page's chart. compare= adds up to three terms (repeatable, or "
+        "separated by commas); without timeline=, per week when the filters bound at most 92 days.",
+        "tags": ["exports"],
+        "parameters": [
+            {**LIST_FILTERS[-1], "required": True, "description": "The search (as /api/search)."},
+            _param("compare", "Terms to compare with the search.", {"type": "string"}, "封控"),
+            _TIMELINE,
+            *[p for p in LIST_FILTERS if p["name"] != "q"],
+        ],
+        "responses": {"200": {"description": "The counts.", "content": {"text/csv": _TEXT}}, "400": _BAD},
+        "x-example": "/export/timeline.csv?q=复工复产&compare=口罩",
+    }
+}
 
 
 def _cite(kind: str, media: str, description: str) -> dict:
@@ -323,6 +361,7 @@ def schema(*, server_url: str = "") -> dict[str, Any]:
                     "parameters": [
                         _param("q", 'The query: words, "phrases", OR, -exclusions.', {"type": "string"}, "口罩"),
                         _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}, 1),
+                        _TIMELINE,
                     ],
                     "responses": {
                         "200": _json("#/components/schemas/SearchPage"),
@@ -335,6 +374,7 @@ def schema(*, server_url: str = "") -> dict[str, Any]:
             "/export/articles.jsonl": _export("jsonl", search=False),
             "/export/search.csv": _export("csv", search=True),
             "/export/search.jsonl": _export("jsonl", search=True),
+            "/export/timeline.csv": _TIMELINE_CSV,
             "/articles/{id}/cite.txt": _cite("txt", "text/plain", "plain text"),
             "/articles/{id}/cite.bib": _cite("bib", "application/x-bibtex", "BibTeX"),
             "/articles/{id}/cite.json": _cite("json", "application/vnd.citationstyles.csl+json", "CSL-JSON"),

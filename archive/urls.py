@@ -10,7 +10,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("search/", views.search_page, name="search"),
     path("api/search", views.api_search, name="api_search"),
-    # Open data (issue 8): API, schema and docs, exports, feeds, citations, sitemap, OpenSearch.
+    # Open data: API, schema and docs, exports, feeds, citations, sitemap, OpenSearch.
     path("api/articles", api.articles, name="api_articles"),
     path("api/articles/<int:pk>", api.article, name="api_article"),
     path("api/schema", api.openapi_schema, name="api_schema"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("export/articles.jsonl", exports.articles_jsonl, name="export_articles_jsonl"),
     path("export/search.csv", exports.search_csv, name="export_search_csv"),
     path("export/search.jsonl", exports.search_jsonl, name="export_search_jsonl"),
+    path("export/timeline.csv", exports.timeline_csv, name="export_timeline_csv"),
     path("feeds/new.atom", feeds.NewArticlesFeed(), name="feed_new"),
     path("feeds/search.atom", feeds.SearchFeed(), name="feed_search"),
     path("articles/<int:pk>/cite.txt", api.cite_txt, name="cite_txt"),

@@ -4,13 +4,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from archive import selectors
+from archive import selectors, timeline
 from archive.api import BadRequest, error_response, list_query
+from archive.filters import Filters
 from archive.forms import ArticleFilterForm, SearchForm, script_choice
 from archive.models import Article, Paragraph
 from archive.search.engines.base import RELEVANCE, SORTS
-from archive.search.results import MAX_PER_PAGE, search_articles
+from archive.search.results import MAX_PER_PAGE, SearchPage, search_articles, search_timeline
+from archive.timeline_chart import Chart, chart
 
 ARTICLES_PER_PAGE = 20
 RESULTS_PER_PAGE = 10
@@ -63,14 +66,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     query = form.cleaned_data.get("q", "").strip() if form.is_bound else ""
     page = None
-    options = _rewrite_options(request)
+    options = rewrite_options(request)
     if query:
         page = search_articles(
             query=query, page=_page_number(request), per_page=RESULTS_PER_PAGE, filters=filters,
             sort=form.sort_order(), **options,
         )  # fmt: skip
+    drawn, timeline_error = (None, "")
+    if page is not None and page.count:
+        drawn, timeline_error = _timeline_chart(request, query, filters, page, options)
     context = {
         **options,
+        "chart": drawn,
+        "timeline_error": timeline_error,
+        "timeline_auto": request.GET.get("timeline") not in timeline.UNITS,
+        "compare": ", ".join(value.strip() for value in request.GET.getlist("compare") if value.strip()),
         "expansions": _with_drop_urls(request, page.explain.get("expansions", [])) if page else [],
         "form": form,
         "query": query,
@@ -81,18 +91,49 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/search.html", context)
 
 
+def _timeline_chart(
+    request: HttpRequest, query: str, filters: Filters, page: SearchPage, options: dict
+) -> tuple[Chart, str]:
+    """The chart over the results, and an error message for a compare or timeline parameter that
+    cannot be used (the chart then shows the search alone, per the unit the period suggests)."""
+    error = ""
+    try:
+        terms = timeline.compare_terms(query, request.GET.getlist("compare"))
+    except timeline.TimelineError:
+        terms = (query,)
+        error = gettext("At most %(count)s terms can be compared: the search and %(more)s more.") % {
+            "count": timeline.MAX_TERMS,
+            "more": timeline.MAX_TERMS - 1,
+        }
+    try:
+        unit = timeline.parse_unit(request.GET.get("timeline"))
+    except timeline.TimelineError:
+        unit = ""
+        error = gettext("The timeline is drawn per month or per week.")
+    found = search_timeline(terms=terms, filters=filters, unit=unit, first=page.dates, **options)
+    current = {name: value for name, value in filters.as_params().items() if name in ("month", "date_from", "date_to")}
+    return chart(timeline=found, params=dict(request.GET.lists()), current=current), error
+
+
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
         listed = list_query(request.GET)
         per_page = _per_page(request)
         sort = _sort(request)
-    except BadRequest as exc:
+        unit = timeline.parse_unit(request.GET.get("timeline"))
+    except (BadRequest, timeline.TimelineError) as exc:
         return error_response(str(exc))
+    options = rewrite_options(request)
     page = search_articles(
         query=request.GET.get("q", ""), page=_page_number(request), per_page=per_page, filters=listed.filters,
-        sort=sort, **_rewrite_options(request),
+        sort=sort, **options,
     )  # fmt: skip
-    return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
+    body = page.to_json()
+    if unit:
+        first = page.dates or timeline.NO_DATES
+        found = search_timeline(terms=(page.query,), filters=listed.filters, unit=unit, first=first, **options)
+        body["timeline"] = timeline.as_json(found)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 def _sort(request: HttpRequest) -> str:
@@ -111,7 +152,7 @@ def _per_page(request: HttpRequest) -> int:
     return int(value)
 
 
-def _rewrite_options(request: HttpRequest) -> dict:
+def rewrite_options(request: HttpRequest) -> dict:
     """expand=1 (glossary translations, minus each drop=), pinyin=1 (read latin words as pinyin)."""
     return {
         "expand": request.GET.get("expand") == "1",

@@ -44,6 +44,32 @@ SIMPLIFIED: dict[str, str | list[str]] = {
     "Articles whose full date is not known come last.": "完整日期不详的文章排在最后。",
     "date unknown": "日期不详",
     "By month": "按月份",
+    # the search timeline (templates/archive/_timeline.html, archive/views.py)
+    "Matching articles per month": "每月相符的文章",
+    "Matching articles per week": "每周相符的文章",
+    "(per week, as the period is short)": "（时段较短，按周显示）",
+    "per month": "按月显示",
+    "per week": "按周显示",
+    "Download the counts (CSV)": "下载计数（CSV）",
+    "Terms compared": "比较的词语",
+    "One bar per term for %(counter)s period, from %(first)s to %(last)s; each bar links to that period's results. "
+    "The table below gives every count.": [
+        "每个词语在 %(counter)s 个时段中各有一根柱，从 %(first)s 到 %(last)s；"
+        "点击柱可列出该时段的结果。下表列出全部计数。"
+    ],
+    "%(term)s, %(label)s: %(counter)s article": ["%(term)s，%(label)s：%(counter)s 篇文章"],
+    "No matching article has a known date.": "相符的文章都没有已知日期。",
+    "Without a full date (year, month and day).": "没有完整日期（年、月、日）。",
+    "Without a known year and month.": "年份或月份不详。",
+    "The counts as a table": "以表格列出计数",
+    "Week": "周",
+    "%(start)s – %(end)s": "%(start)s – %(end)s",
+    "Compare over time with": "按时间与其他词语比较",
+    "e.g. 封控, 停工 (up to three, separated by commas)": "例如：封控, 停工（最多三个，以逗号分隔）",
+    "At most %(count)s terms can be compared: the search and %(more)s more.": (
+        "最多可比较 %(count)s 个词语：本次搜索及另外 %(more)s 个。"
+    ),
+    "The timeline is drawn per month or per week.": "时间线只能按月或按周显示。",
     "Pinyin reading": "拼音读法",
     (
         'Dictionary translations from <a href="https://www.mdbg.net/chinese/dictionary?page=cc-cedict">'
@@ -212,6 +238,9 @@ SIMPLIFIED: dict[str, str | list[str]] = {
 
 # Where OpenCC's s2twp is not what a Taiwan or Hong Kong reader expects, or the text must not change.
 TRADITIONAL: dict[str, str] = {
+    "(per week, as the period is short)": "（時段較短，按週顯示）",
+    "per week": "按週顯示",
+    "Week": "週",
     "year inferred": "年份係推斷",
     "e.g. 复工复产, 復工復產, resumption": "例如：复工复产、復工復產、resumption",
     "Simplified and traditional characters find each other (复工 finds 復工); "

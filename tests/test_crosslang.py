@@ -1,4 +1,4 @@
-"""Reaching across languages (issue 10): glossary expansion and pinyin, table-driven."""
+"""Reaching across languages: glossary expansion and pinyin, table-driven."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`manage.py check --deploy` is clean in production configuration (issue 7)."""
+"""`manage.py check --deploy` is clean in production configuration."""
 
 from __future__ import annotations
 

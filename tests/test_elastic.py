@@ -262,17 +262,20 @@ def test_facets_are_terms_aggregations_parsed_into_counters():
         "language": "language",
         "source": "source_pk",
         "month": "month",
+        "day": "published_on",
     }
     assert all(spec["terms"]["size"] >= 1000 for spec in aggs.values())
     response = {
         "language": {"buckets": [{"key": "zh-Hans", "doc_count": 2}, {"key": "en", "doc_count": 1}]},
         "source": {"buckets": [{"key": 4, "doc_count": 3}]},
         "month": {"buckets": [{"key": "2020-03", "doc_count": 2}, {"key": "unknown", "doc_count": 1}]},
+        "day": {"buckets": [{"key": 20200320, "doc_count": 1}, {"key": 20200331, "doc_count": 1}]},
     }
     assert parse_facets(response) == {
         "language": Counter({"zh-Hans": 2, "en": 1}),
         "source": Counter({4: 3}),
         "month": Counter({"2020-03": 2, "unknown": 1}),
+        "day": Counter({20200320: 1, 20200331: 1}),
     }
 
 

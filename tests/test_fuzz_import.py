@@ -1,4 +1,4 @@
-"""Property-based tests of the importer under hostile and broken input (issue 7).
+"""Property-based tests of the importer under hostile and broken input.
 
 Every file either imports whole, is skipped with a warning, or fails with one
 clear line naming the reason; no traceback, no half-written article, and the

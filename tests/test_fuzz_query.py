@@ -1,4 +1,4 @@
-"""Property-based tests of search under hostile queries (issue 7).
+"""Property-based tests of search under hostile queries.
 
 search_articles never raises and stays fast whatever the query; /search/ and
 /api/search never answer 500; junk around a real term does not change what

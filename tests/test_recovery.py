@@ -1,4 +1,4 @@
-"""A missing or corrupted index is detected and rebuilt from the database, which is never touched (issue 7)."""
+"""A missing or corrupted index is detected and rebuilt from the database, which is never touched."""
 
 from __future__ import annotations
 

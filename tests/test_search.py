@@ -1,4 +1,4 @@
-"""Relevance and behaviour of the cross-script search, table-driven (DESIGN.md §4, §5)."""
+"""Relevance and behaviour of the cross-script search, table-driven."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ one engine:
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -26,7 +27,7 @@ from archive.search import engines, indexing, recovery
 from archive.search.engines.config import cluster_connection
 from archive.search.engines.elastic import ElasticEngine
 from archive.search.engines.whoosh import WhooshEngine
-from archive.search.results import matching_article_ids, search_articles
+from archive.search.results import date_counts, matching_article_ids, search_articles
 from tests.support.es_reference import ReferenceCluster
 from tests.support.seeds import RANKING_DIR, SEED_QUERY_TABLE, found_files, import_and_index, seed_numbers
 
@@ -69,6 +70,14 @@ class EngineContract:
         assert sum(n for _, _, n in page.facets["language"]) == page.count
         traditional = search_articles(query="深圳", filters=Filters(language="zh-Hant"))
         assert {hit.article.language for hit in traditional.results} == {"zh-Hant"}
+
+    def test_date_counts_for_the_timeline(self, seeded):
+        # 000 is 2020-03-20, 002 2020-03-31; 003 (4 March, no year) and 004 (no date) are unknown.
+        counts = date_counts(query="疫情")
+        assert dict(counts.days) == {20200320: 1, 20200331: 1}
+        assert dict(counts.months) == {"2020-03": 2, "unknown": 2} and counts.total == 4
+        march = date_counts(query="疫情", filters=Filters(date_from=datetime.date(2020, 3, 21)))
+        assert dict(march.days) == {20200331: 1} and march.total == 1
 
     @pytest.mark.parametrize("sort", ["newest", "oldest"])
     def test_sorting_by_date_puts_unknown_and_partial_dates_last(self, seeded, sort):

@@ -1,4 +1,4 @@
-"""Security headers, the search rate limit and the admin login throttle (issue 7)."""
+"""Security headers, the search rate limit and the admin login throttle."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The browse, article and search pages through Django's test client (issue 5)."""
+"""The browse, article and search pages through Django's test client."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile scraped text and queries are rendered inert everywhere (issue 7).
+"""Hostile scraped text and queries are rendered inert everywhere.
 
 A page whose text carries <script>, an attribute break-out and javascript: URLs
 is imported from a temporary file and shown on the article page, in search

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.importing.outcomes import CONFLICT, IMPORTED, SKIPPED, UNCHANGED, UPDATED, FileResult
-from archive.text.pipeline import RULES_VERSION, ParsedPage
+from archive.text import pipeline
+from archive.text.pipeline import ParsedPage
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Stored:
     pk: int
     content_hash: str
     curated: str = ""
-    rules_version: int = RULES_VERSION
+    rules_version: int = 0
 
 
 def decide(
@@ -34,7 +35,7 @@ def decide(
     With a parsed page the result is final (skipped) or says what to write: IMPORTED or UPDATED,
     with the stored article's id for an update.
     """
-    current = stored and stored.content_hash == digest and stored.rules_version == RULES_VERSION
+    current = stored and stored.content_hash == digest and stored.rules_version == pipeline.RULES_VERSION
     if current and not force:
         return FileResult(source_file=source_file, outcome=UNCHANGED, article_id=stored.pk, content_hash=digest)
     if stored and stored.curated and not force:

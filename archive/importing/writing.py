@@ -24,7 +24,7 @@ from archive.importing.outcomes import FAILED, WRITTEN, FileResult
 from archive.importing.prepare import Prepared, article_title
 from archive.models import Article, Paragraph, Source
 from archive.search import queue
-from archive.text.pipeline import RULES_VERSION
+from archive.text import pipeline
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -114,7 +114,7 @@ def _write(items: list[Prepared], *, force: bool) -> dict[int, Written]:
         target = article or Article(source_file=name)
         apply_page_metadata(article=target, page=page, source=sources.get(page.source_name[:200]), fallback_title=name)
         target.content_hash = prepared.result.content_hash
-        target.rules_version = RULES_VERSION
+        target.rules_version = pipeline.RULES_VERSION
         target.captured_at = page.captured_at
         target.curated_at = None
         target.published_on = target.full_date()

@@ -49,6 +49,19 @@ class View:
     def _run_starts(self) -> list[int]:
         return [run.start for run in self.runs]
 
+    @cached_property
+    def run_starts(self) -> set[int]:
+        return set(self._run_starts)
+
+    @cached_property
+    def run_ends(self) -> set[int]:
+        return {run.end for run in self.runs}
+
+    def only_latin_between(self, start: int, end: int) -> bool:
+        """No run holding Chinese between these offsets (latin words leave no trace in the index's
+        character field)."""
+        return not any(run.has_cjk for run in self.runs if start <= run.start < end)
+
     def _is_unit_edge(self, at: int) -> bool:
         """True when a unit starts or ends at `at` (not inside a number or word)."""
         index = bisect_right(self._run_starts, at) - 1
@@ -201,12 +214,45 @@ def _contiguous(part: Contiguous, paragraph: ParagraphText) -> list[Found]:
     return [Found(view, s, e) for view in paragraph.views[1:] for form in part.forms for s, e in view.find_units(form)]
 
 
+def _in_order(term: Term, paragraph: ParagraphText) -> list[Found]:
+    """Where the term's runs follow one another (Term.in_order) in one form of the paragraph, as
+    the index sees it (archive.search.query.in_order_tokens): each next run
+    either goes on the text's run (复工 复产 in 复工复产), or begins a run after one that ended here,
+    with no Chinese between; a last run of one unit that begins a run must end it too."""
+    parts = term.parts()
+    for view in paragraph.views if paragraph.language == TRADITIONAL else [paragraph.primary]:
+        chains = [span for form in parts[0].forms for span in view.find_units(form)]
+        for index, part in enumerate(parts[1:], start=1):
+            last_part = index == len(parts) - 1
+            chains = [
+                (first, end)
+                for first, last in chains
+                for form in part.forms
+                for start, end in view.find_units(form)
+                if start == last
+                or (
+                    last in view.run_ends
+                    and start in view.run_starts
+                    and start > last
+                    and view.only_latin_between(last, start)
+                    and not (last_part and len(form) == 1 and end not in view.run_ends)
+                )
+            ]
+            if not chains:
+                break
+        if chains:
+            return [Found(view, start, end) for start, end in chains]
+    return []
+
+
 def term_matches(term: Term, paragraph: ParagraphText) -> list[Found]:
     """Where the term's parts occur in the paragraph. The index holds an article when each part is
     in some paragraph of it (复工、复产 may be two paragraphs), so each part is shown where it is."""
     if term.field == "pinyin":
         syllables = [run.text for run in term.runs]
         return [Found(view, start, end) for view in paragraph.views for start, end in view.find_pinyin(syllables)]
+    if term.in_order:
+        return _in_order(term, paragraph)
     matches: list[Found] = []
     for part in term.parts():
         if isinstance(part, Contiguous):

@@ -9,6 +9,7 @@ as documents do; archive.search.engines.whoosh.execution turns terms into index 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from archive.text.normalise import normalise_with_offsets
 from archive.text.pinyin import syllables_of
 from archive.text.regional import query_forms
-from archive.text.tokenise import Run, runs, segment, stem, word_tokens
+from archive.text.tokenise import Run, char_grams, runs, segment, stem, word_tokens
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
@@ -74,6 +75,12 @@ class Term:
             else:
                 found.append((stem(run.text),))
         return found
+
+    @property
+    def in_order(self) -> bool:
+        """A phrase, or a word with punctuation inside (急转！急寻), whose runs all hold Chinese: each
+        run must end where the next begins but for punctuation, spaces or latin words between."""
+        return len(self.runs) > 1 and all(run.has_cjk for run in self.runs)
 
     @property
     def regional_forms(self) -> list[str]:
@@ -186,6 +193,30 @@ class ParsedQuery:
             ],
             "excluded": [term.normalised for term in self.excluded],
         }
+
+
+IN_ORDER_FORMS = 16  # ways (forms of the runs, and runs joined or apart) tried for a phrase
+
+
+def in_order_tokens(term: Term) -> list[list[str]]:
+    """The character field's tokens of a term's runs in a row (Term.in_order), each next run either
+    going on in the same run of the text or beginning one after a run that ended: for each way, the
+    pairs of each stretch of joined runs and its last unit, but the final stretch's last unit only
+    when it is its only one (the text's run may go on after it)."""
+    parts = term.parts()
+    forms = itertools.product(*(part.forms for part in parts))
+    joins = list(itertools.product((True, False), repeat=len(parts) - 1))
+    found = []
+    for units, joined in itertools.islice(itertools.product(forms, joins), IN_ORDER_FORMS):
+        stretches = [list(units[0])]
+        for form, join in zip(units[1:], joined, strict=True):
+            if join:
+                stretches[-1].extend(form)
+            else:
+                stretches.append(list(form))
+        tokens = [token for stretch in stretches for token in char_grams(stretch)]
+        found.append(tokens[:-1] if len(stretches[-1]) > 1 else tokens)
+    return found
 
 
 def term_tokens(term: Term) -> list[str]:

@@ -1,7 +1,7 @@
 """Search as the web page, the API and the command see it: articles with their matching paragraphs.
 
-The configured engine (archive.search.indexing.engine) ranks the matching articles
-(DESIGN.md §4); this module adds what the database holds: the matching paragraphs,
+The configured engine (archive.search.engines.get_engine) ranks the matching articles
+(docs/architecture.md, "Ranking"); this module adds what the database holds: the matching paragraphs,
 highlighted, the facet labels and the query explanation.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from archive import timeline
 from archive.dates import DATE_UNKNOWN
 from archive.filters import Filters
 from archive.models import Article, Language, Paragraph, Source
@@ -22,7 +23,8 @@ from archive.search.engines.base import RELEVANCE, Ranked
 from archive.search.highlight import highlight, snippet
 from archive.search.matching import ParagraphMatch, ParagraphText, match_paragraph
 from archive.search.query import ParsedQuery, parse
-from archive.search.rewrite import explain, rewrite
+from archive.search.rewrite import Rewritten, explain, rewrite
+from archive.timeline import DateCounts
 
 PARAGRAPHS_SHOWN = 3
 MAX_PER_PAGE = 100
@@ -73,6 +75,7 @@ class SearchPage:
     facets: dict = field(default_factory=dict)
     error: str = ""
     sort: str = RELEVANCE
+    dates: DateCounts | None = None  # the matches' months and days (archive.timeline)
 
     @property
     def num_pages(self) -> int:
@@ -220,11 +223,7 @@ def search_articles(
     search_filters = filters or Filters()
     window = {"start": (page - 1) * per_page, "stop": page * per_page, "sort": sort}
     try:
-        ranked = _ranked(rewritten.query, search_filters, **window)
-        if not ranked.count and rewritten.could_be_pinyin:
-            # Nothing found as English: read the plain latin words as pinyin too.
-            rewritten = rewrite(parsed, pinyin=True, **options)
-            ranked = _ranked(rewritten.query, search_filters, **window)
+        rewritten, ranked = _rank(parsed, rewritten, search_filters, options=options, **window)
     except recovery.IndexUnavailable as exc:
         return SearchPage(
             query=query, count=0, took_ms=round((time.perf_counter() - started) * 1000, 1), results=[], page=page,
@@ -247,7 +246,63 @@ def search_articles(
         facets=_facet_lists(ranked.facets),
         error=parsed.notice,
         sort=sort,
+        dates=_date_counts(ranked),
     )
+
+
+def date_counts(
+    *,
+    query: str,
+    filters: Filters | None = None,
+    expand: bool = False,
+    pinyin: bool = False,
+    drop: list[str] | tuple[str, ...] = (),
+) -> DateCounts:
+    """How many articles the search (as search_articles reads it) finds in each month and on each
+    day, from the engine's facets: no article is loaded."""
+    parsed = parse(query)
+    if parsed.is_empty:
+        return DateCounts(total=0, months={}, days={})
+    options = {"expand": expand, "drop": drop}
+    rewritten = rewrite(parsed, pinyin=pinyin, **options)
+    _, ranked = _rank(parsed, rewritten, filters or Filters(), options=options, start=0, stop=0)
+    return _date_counts(ranked)
+
+
+def search_timeline(
+    *,
+    terms: tuple[str, ...],
+    filters: Filters,
+    unit: str = "",
+    first: DateCounts | None = None,
+    **options,
+) -> timeline.Timeline:
+    """The timeline of each term's search with these filters and options (expand, pinyin, drop);
+    `first` is the first term's counts when its search already ran. Per week when `unit` says
+    so, or when the filters bound a short period (archive.timeline.choose_unit)."""
+    period = timeline.filter_period(month=filters.month, date_from=filters.date_from, date_to=filters.date_to)
+    counts = [first] if first is not None else []
+    counts += [date_counts(query=term, filters=filters, **options) for term in terms[len(counts) :]]
+    return timeline.build(
+        series=list(zip(terms, counts, strict=True)), unit=timeline.choose_unit(unit, period), period=period
+    )
+
+
+def _date_counts(ranked: Ranked) -> DateCounts:
+    facets = ranked.facets or {}
+    return DateCounts(total=ranked.count, months=facets.get("month", Counter()), days=facets.get("day", Counter()))
+
+
+def _rank(
+    parsed: ParsedQuery, rewritten: Rewritten, filters: Filters, *, options: dict, **window
+) -> tuple[Rewritten, Ranked]:
+    """The ranked matches of the rewritten query; when nothing matched as English, of the plain
+    latin words read as pinyin too."""
+    ranked = _ranked(rewritten.query, filters, **window)
+    if not ranked.count and rewritten.could_be_pinyin:
+        rewritten = rewrite(parsed, pinyin=True, **options)
+        ranked = _ranked(rewritten.query, filters, **window)
+    return rewritten, ranked
 
 
 def _ranked(

@@ -89,6 +89,30 @@ def month_label(value: str) -> str:
     }
 
 
+def _day_label(day: datetime.date) -> str:
+    return gettext("%(day)s %(month_name)s %(year)s") % {
+        "day": day.day,
+        "month_name": _month_name(day.month),
+        "year": day.year,
+    }
+
+
+@register.filter
+def period_label(bucket) -> str:
+    """A timeline bucket (archive.timeline.Bucket) as words: "March 2020", "2 – 8 March 2020"."""
+    if bucket.filters.get("month"):
+        return month_label(bucket.period)
+    if bucket.start == bucket.end:
+        return _day_label(bucket.start)
+    return gettext("%(start)s – %(end)s") % {"start": _day_label(bucket.start), "end": _day_label(bucket.end)}
+
+
+@register.filter
+def at(values, index: int):
+    """values[index] in a template (a bucket's count for one term)."""
+    return values[index]
+
+
 @register.filter
 def more_paragraphs(hit) -> int:
     """How many of an ArticleHit's matching paragraphs the result does not show."""

@@ -24,10 +24,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from archive.text import boilerplate, metadata, script
+from archive.text import boilerplate, metadata
 from archive.text.decode import DecodeError, decode_bytes
 from archive.text.paragraphs import clean_line, is_blank
-from archive.text.pipeline import ParsedPage, ParsedParagraph, translation_pairs, with_evidence
+from archive.text.pipeline import ParsedPage, assemble, with_evidence
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -315,37 +315,11 @@ def parse_html(
             for index, role in enumerate(roles)
         ]
 
-    body = [line for line, role in zip(lines, roles, strict=True) if role in (boilerplate.BODY, boilerplate.TITLE)]
-    language = script.article_language(body) if body else script.article_language(lines)
-    chinese_default = script.chinese_script_of(body)
-    languages = [script.paragraph_language(line, chinese_default=chinese_default) for line in lines]
-    pairs = translation_pairs(languages=languages, roles=roles) if language == script.MIXED else {}
-    date = _date_from(meta["date"]) or metadata.find_date(lines, roles)
-    paragraphs = [
-        ParsedParagraph(
-            position=index + 1,
-            text=line,
-            language=languages[index],
-            role=roles[index],
-            is_boilerplate=boilerplate.is_furniture(roles[index]),
-            pair_position=pairs[index] + 1 if index in pairs else None,
-        )
-        for index, line in enumerate(lines)
-    ]
-    page = ParsedPage(
-        title=(lines[title_index] if title_index is not None else "")
-        or meta["title"]
+    page = assemble(
+        texts=lines, positions=list(range(1, len(lines) + 1)), roles=roles,
+        title=(lines[title_index] if title_index is not None else "") or meta["title"]
         or metadata.find_title(lines, roles),
-        pub_year=date.year,
-        pub_month=date.month,
-        pub_day=date.day,
-        pub_year_inferred=date.year_inferred,
-        language=language,
-        source_name=source.name if source else "",
-        source_domain=source.domain if source else "",
-        original_url=original_url,
-        encoding=encoding,
-        paragraphs=paragraphs,
-        site=site,
-    )
+        date=_date_from(meta["date"]) or metadata.find_date(lines, roles), source=source,
+        original_url=original_url, encoding=encoding, site=site,
+    )  # fmt: skip
     return with_evidence(page, captured_at=captured_at)

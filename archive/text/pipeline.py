@@ -85,25 +85,46 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
     source = metadata.find_source(texts, skip=boilerplate.related_list_lines(texts))
     footer = metadata.footer_owner(texts)
     roles = boilerplate.classify_roles(texts, source_names=[source.name] if source else [])
+    page = assemble(
+        texts=texts, positions=[line.position for line in lines], roles=roles,
+        title=metadata.find_title(texts, roles), date=metadata.find_date(texts, roles), source=source,
+        original_url=metadata.find_original_url(texts), encoding=encoding, site=footer.domain if footer else "",
+    )  # fmt: skip
+    return with_evidence(page)
+
+
+def assemble(
+    *,
+    texts: list[str],
+    positions: list[int],
+    roles: list[str],
+    title: str,
+    date: metadata.PubDate,
+    source: metadata.SourceInfo | None,
+    original_url: str,
+    encoding: str,
+    site: str,
+) -> ParsedPage:
+    """A page's classified lines and what was read from it → ParsedPage: the article's language
+    from its body, each paragraph's, and translation pairs in a mixed page (text and HTML alike)."""
     body = [t for t, role in zip(texts, roles, strict=True) if role in (boilerplate.BODY, boilerplate.TITLE)]
     language = script.article_language(body) if body else script.article_language(texts)
     chinese_default = script.chinese_script_of(body)
     languages = [script.paragraph_language(t, chinese_default=chinese_default) for t in texts]
     pairs = translation_pairs(languages=languages, roles=roles) if language == script.MIXED else {}
-    date = metadata.find_date(texts, roles)
     paragraphs = [
         ParsedParagraph(
-            position=line.position,
-            text=line.text,
+            position=positions[index],
+            text=text,
             language=languages[index],
             role=roles[index],
             is_boilerplate=boilerplate.is_furniture(roles[index]),
-            pair_position=lines[pairs[index]].position if index in pairs else None,
+            pair_position=positions[pairs[index]] if index in pairs else None,
         )
-        for index, line in enumerate(lines)
+        for index, text in enumerate(texts)
     ]
-    page = ParsedPage(
-        title=metadata.find_title(texts, roles),
+    return ParsedPage(
+        title=title,
         pub_year=date.year,
         pub_month=date.month,
         pub_day=date.day,
@@ -111,12 +132,11 @@ def parse_text(text: str, *, encoding: str = "utf-8") -> ParsedPage:
         language=language,
         source_name=source.name if source else "",
         source_domain=source.domain if source else "",
-        original_url=metadata.find_original_url(texts),
+        original_url=original_url,
         encoding=encoding,
         paragraphs=paragraphs,
-        site=footer.domain if footer else "",
+        site=site,
     )
-    return with_evidence(page)
 
 
 def parse_page(data: bytes) -> ParsedPage:

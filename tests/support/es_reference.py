@@ -304,6 +304,8 @@ class Searcher:
         return tuple(key)
 
     def _terms(self, identifiers: list[str], *, field: str, size: int) -> dict:
-        counts = Counter(self.sources[identifier][field] for identifier in identifiers)
+        # A document without the field is in no bucket, as in Elasticsearch.
+        values = (self.sources[identifier].get(field) for identifier in identifiers)
+        counts = Counter(value for value in values if value is not None)
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:size]
         return {"buckets": [{"key": key, "doc_count": count} for key, count in ordered]}

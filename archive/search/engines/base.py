@@ -25,7 +25,8 @@ SORTS = (RELEVANCE, NEWEST, OLDEST)
 @dataclass(frozen=True)
 class Ranked:
     """Article pks from `start` to `stop` of the ranked matches, how many matched in all, and the
-    facet counts (language, source pk, month) over all matches."""
+    facet counts (language, source pk, month, and day: yyyymmdd of complete dates only) over all
+    matches."""
 
     pks: list[int]
     count: int

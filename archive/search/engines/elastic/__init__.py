@@ -22,7 +22,7 @@ from archive.search.analysis import INDEX_FORMAT, PARAGRAPH_BREAK
 from archive.search.engines.base import CORRUPT, MISSING, NEWEST, OK, OLDEST, RELEVANCE, Ranked
 from archive.search.engines.elastic.mapping import index_mapping
 from archive.search.fields import GRAM_FIELDS, TEXT_FIELDS, real_word_fields, term_fields
-from archive.search.query import Contiguous, ParsedQuery, Term
+from archive.search.query import Contiguous, ParsedQuery, Term, in_order_tokens
 from archive.text.tokenise import char_grams, han_stretches, segment
 
 DOCUMENT_PREFIX = "archive.article."
@@ -47,7 +47,7 @@ _SCHEMES = {  # SEARCH_URL scheme: (client library, HTTP scheme)
     "opensearchs": ("opensearch", "https"),
 }
 
-# Ranking tiers (DESIGN.md §4): real words, then title matches, then BM25. Whoosh sorts on the
+# Ranking tiers (docs/architecture.md, "Ranking"): real words, then title matches, then BM25. Whoosh sorts on the
 # three keys; a cluster sorts on one float32 score, so the tiers are constant_score clauses whose
 # boosts stack above BM25: each title match adds more than any BM25 sum can reach, and each
 # real-word match more than all title matches together. Lucene's BM25 for one term is below its
@@ -134,6 +134,8 @@ def term_clause(term: Term, *, field: str | None = None) -> dict:
             clauses.append(_term(words_field, part[0]))
         else:
             clauses.append(_phrase(words_field, part))
+    if term.in_order:
+        clauses.append(_any([_phrase(chars_field, tokens) for tokens in in_order_tokens(term)]))
     return _all(clauses)
 
 
@@ -228,15 +230,17 @@ def facet_aggregations() -> dict:
         "language": {"terms": {"field": "language", "size": FACET_SIZE}},
         "source": {"terms": {"field": "source_pk", "size": FACET_SIZE}},
         "month": {"terms": {"field": "month", "size": FACET_SIZE}},
+        # yyyymmdd of complete dates (a partial date's document has no published_on).
+        "day": {"terms": {"field": "published_on", "size": FACET_SIZE}},
     }
 
 
 def parse_facets(aggregations: dict) -> dict[str, Counter]:
-    """The facets as the Whoosh engine gives them: language and month codes, source pks as ints."""
+    """The facets as the Whoosh engine gives them: language and month codes, source pks and days as ints."""
     facets = {}
-    for name in ("language", "source", "month"):
+    for name in ("language", "source", "month", "day"):
         buckets = aggregations[name]["buckets"]
-        convert = int if name == "source" else str
+        convert = int if name in ("source", "day") else str
         facets[name] = Counter({convert(bucket["key"]): bucket["doc_count"] for bucket in buckets})
     return facets
 

@@ -1,7 +1,7 @@
 """The local Whoosh index as a search engine: writing through the Haystack backend, reading
 with the numpy query execution of archive.search.engines.whoosh.execution.
 
-Ranking (DESIGN.md §4): an article holding the query's Chinese as real words
+Ranking (docs/architecture.md): an article holding the query's Chinese as real words
 (jieba's cut) ranks above one holding the same characters across word
 boundaries, whatever the lengths; then title matches; then BM25; then recency.
 """
@@ -111,6 +111,8 @@ def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters, *, so
     facets = {name: _keyword_facet(snapshot.columns[name][ids]) for name in ("language", "month")}
     sources, counts = np.unique(snapshot.columns["source_pk"][ids], return_counts=True)
     facets["source"] = Counter(dict(zip(sources.tolist(), counts.tolist(), strict=True)))
+    days, counts = np.unique(snapshot.columns["published_on"][ids], return_counts=True)
+    facets["day"] = Counter({day: n for day, n in zip(days.tolist(), counts.tolist(), strict=True) if day})
     return ids[order], facets
 
 

@@ -5,7 +5,7 @@ hundreds of milliseconds when a query matches thousands of articles. Here each
 term's postings (document numbers and term frequencies) are read block by block
 into arrays; AND, OR and NOT are array set operations; BM25, the ranking tiers
 and the facets are computed over whole arrays. Positions are read only to check
-phrases, which the n-gram field makes rare (DESIGN.md §4).
+phrases, which the n-gram field makes rare (docs/architecture.md, "Ranking").
 
 A Snapshot holds one open searcher and the per-document columns; it is reused
 until the index changes, so a query does not pay for opening the index. What is
@@ -20,7 +20,9 @@ import math
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -28,7 +30,7 @@ from whoosh.index import Index
 
 from archive.search.engines.whoosh import reading as whoosh_reading
 from archive.search.fields import KEYWORD_FIELDS, NUMERIC_FIELDS, real_word_fields, term_fields
-from archive.search.query import Contiguous, Part, Term
+from archive.search.query import Contiguous, Part, Term, in_order_tokens
 from archive.text.tokenise import char_grams, han_stretches, segment
 
 K1 = 1.2
@@ -151,10 +153,53 @@ class SegmentData:
 
 _segments: dict[str, SegmentData] = {}
 _segments_lock = threading.Lock()
-# Decoded postings, per segment, term by term: (segment id, field, term) → (ids, weights).
-_postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-_postings_bytes = 0
-_postings_lock = threading.Lock()
+
+
+class SegmentCache:
+    """What was decoded from segments, term by term: (segment id, field, term) → value, least
+    recently used first out once the values' total `size` passes `budget()` (thread-safe)."""
+
+    def __init__(self, *, budget: Callable[[], int], size: Callable[[Any], int]) -> None:
+        self._entries: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._used = 0
+        self._budget, self._size = budget, size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str], read: Callable[[], Any]) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = read()  # outside the lock: decoding is the slow part
+        budget = self._budget()
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._used += self._size(found)
+            while self._used > budget and len(self._entries) > 1:
+                self._used -= self._size(self._entries.popitem(last=False)[1])
+        return found
+
+    def keep_only(self, segids: set[str]) -> None:
+        with self._lock:
+            for key in [key for key in self._entries if key[0] not in segids]:
+                self._used -= self._size(self._entries.pop(key))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._used = 0
+
+
+# Decoded postings (ids, weights), within ARCHIVE_POSTINGS_CACHE_MB.
+_postings = SegmentCache(
+    budget=lambda: getattr(settings, "ARCHIVE_POSTINGS_CACHE_MB", 128) * 1024 * 1024,
+    size=lambda found: found[0].nbytes + found[1].nbytes,
+)
+# Positions (ids, encoded positions) of a few terms: phrases are rare, their terms' positions are read only for them.
+POSITIONS_CACHED = 64
+_positions = SegmentCache(budget=lambda: POSITIONS_CACHED, size=lambda found: 1)
 
 
 def _segment_data(reader) -> SegmentData:
@@ -168,64 +213,25 @@ def _segment_data(reader) -> SegmentData:
 
 def _forget_segments(*, keep: set[str]) -> None:
     """Drop what was read from segments that no open snapshot uses (merged away, or another index)."""
-    global _postings_bytes
     with _segments_lock:
         for segid in [segid for segid in _segments if segid not in keep]:
             del _segments[segid]
-    with _postings_lock:
-        for key in [key for key in _postings if key[0] not in keep]:
-            ids, weights = _postings.pop(key)
-            _postings_bytes -= ids.nbytes + weights.nbytes
-        for key in [key for key in _positions if key[0] not in keep]:
-            del _positions[key]
-
-
-_positions: OrderedDict[tuple[str, str, str], tuple[np.ndarray, list[bytes]]] = OrderedDict()
-POSITIONS_CACHED = 64  # terms: phrases are rare, their terms' positions are read only for them
+    _postings.keep_only(keep)
+    _positions.keep_only(keep)
 
 
 def _segment_positions(reader, segid: str, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]]:
-    key = (segid, fieldname, text)
-    with _postings_lock:
-        found = _positions.get(key)
-        if found is not None:
-            _positions.move_to_end(key)
-            return found
-    found = whoosh_reading.positions(reader, fieldname, text)
-    with _postings_lock:
-        _positions[key] = found
-        while len(_positions) > POSITIONS_CACHED:
-            _positions.popitem(last=False)
-    return found
+    return _positions.get((segid, fieldname, text), lambda: whoosh_reading.positions(reader, fieldname, text))
 
 
 def forget_postings() -> None:
     """Empty the decoded-postings cache (the benchmarks measure searches without it)."""
-    global _postings_bytes
-    with _postings_lock:
-        _postings.clear()
-        _positions.clear()
-        _postings_bytes = 0
+    _postings.clear()
+    _positions.clear()
 
 
 def _segment_postings(reader, segid: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    global _postings_bytes
-    key = (segid, fieldname, text)
-    with _postings_lock:
-        found = _postings.get(key)
-        if found is not None:
-            _postings.move_to_end(key)
-            return found
-    found = whoosh_reading.postings(reader, fieldname, text)
-    budget = getattr(settings, "ARCHIVE_POSTINGS_CACHE_MB", 128) * 1024 * 1024
-    with _postings_lock:
-        if key not in _postings:
-            _postings[key] = found
-            _postings_bytes += found[0].nbytes + found[1].nbytes
-        while _postings_bytes > budget and len(_postings) > 1:
-            ids, weights = _postings.popitem(last=False)[1]
-            _postings_bytes -= ids.nbytes + weights.nbytes
-    return found
+    return _postings.get((segid, fieldname, text), lambda: whoosh_reading.postings(reader, fieldname, text))
 
 
 class Snapshot:
@@ -366,7 +372,12 @@ def term_hits(snapshot: Snapshot, term: Term, *, field: str | None = None) -> Hi
         found.append(_part_hits(snapshot, part, fields))
         if not len(found[-1]):
             return Hits.empty()
-    return intersect(found)
+    hits = intersect(found)
+    if term.in_order and len(hits):
+        hits = hits.restrict(
+            np.unique(np.concatenate([snapshot.phrase_docs(fields[1], tokens) for tokens in in_order_tokens(term)]))
+        )
+    return hits
 
 
 def matching_hits(snapshot: Snapshot, term: Term) -> Hits:
