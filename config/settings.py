@@ -105,8 +105,8 @@ ARCHIVE_IMPORT_BATCH = env.int("ARCHIVE_IMPORT_BATCH", default=500)
 # After a save made in a web request, apply the index queue in a background thread
 # (archive.search.queue) so the response never waits for a Whoosh commit.
 ARCHIVE_INDEX_IN_BACKGROUND = env.bool("ARCHIVE_INDEX_IN_BACKGROUND", default=True)
-# Postings a Whoosh writer (each writer process of a rebuild) holds in memory before spilling them
-# to a run file, in MB (archive.search.whoosh_writing.CompactPool).
+# Postings a Whoosh writer holds in memory, in MB: past it, the writer closes its segment and starts
+# another (archive.search.whoosh_writing.BulkWriter).
 ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=256)
 
 LANGUAGE_CODE = "en"

@@ -1,17 +1,20 @@
 """archive.search.whoosh_writing writes the index Whoosh's own writer writes: the same terms, postings,
-statistics and columns, whether its postings stay in memory, spill to run files, or come from
-several writer processes; and every search reads it as before."""
+statistics and columns, whether its documents fit one segment or fill several, whether its postings
+come from text or from older segments merged in; and every search reads it as before."""
 
 from __future__ import annotations
 
 import datetime
+import pickle
+import random
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
-from whoosh import fields as whoosh_fields
+from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.codec import base as whoosh_codec_base
-from whoosh.codec import whoosh3
+from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from archive.search import whoosh_writing
@@ -42,22 +45,17 @@ def _when(pk: int) -> datetime.datetime:
     return datetime.datetime(2020, 3, 1, tzinfo=datetime.UTC) + datetime.timedelta(seconds=pk)
 
 
-def build(directory: Path, docs: list[dict], *, stock: bool, monkeypatch=None, procs: int = 1, limitmb: int = 64):
+def new_index(directory: Path, schema=None):
     directory.mkdir()
-    index = FileStorage(str(directory)).create_index(build_archive_schema())
-    if stock:
-        monkeypatch.setattr(whoosh_fields.FieldType, "index", whoosh_writing._stock_index)
-        monkeypatch.setattr(whoosh3.W3FieldWriter, "add_postings", whoosh_codec_base.FieldWriter.add_postings)
-        writer = index.writer(limitmb=limitmb)
-    elif procs > 1:
-        writer = index.writer(procs=procs, multisegment=True, poolclass=whoosh_writing.CompactPool, limitmb=limitmb)
-    else:
-        writer = index.writer(poolclass=whoosh_writing.CompactPool, limitmb=limitmb)
+    return FileStorage(str(directory)).create_index(schema or build_archive_schema())
+
+
+def build(directory: Path, docs: list[dict], *, stock: bool, limitmb: int = 64):
+    index = new_index(directory)
+    writer = index.writer() if stock else whoosh_writing.BulkWriter(index, limitmb=limitmb)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()
-    if stock:
-        monkeypatch.undo()
     return whoosh_index.open_dir(str(directory))
 
 
@@ -83,15 +81,18 @@ def contents(index) -> dict:
             segment_stats = {}
             for fieldname, term in reader.all_terms():
                 info = reader.term_info(fieldname, term)
+                found = postings(reader, fieldname, term)
                 segment_stats[(fieldname, term)] = (
                     info.weight(),
                     info.doc_frequency(),
                     info.min_length(),
                     info.max_length(),
                     info.max_weight(),
+                    (info.min_id(), info.max_id()) == (found[0][0], found[-1][0]),
                 )
-                found = terms.setdefault((fieldname, term), [])
-                found += [(pks[doc], weight, value) for doc, weight, value, _ in postings(reader, fieldname, term)]
+                terms.setdefault((fieldname, term), []).extend(
+                    (pks[doc], weight, value) for doc, weight, value, _ in found
+                )
             stats.append(segment_stats)
             for name in NUMERIC_FIELDS:
                 columns[name] += zip(pks, reader.column_reader(name), strict=True)
@@ -108,48 +109,104 @@ def contents(index) -> dict:
         }
 
 
+def without_stats(found: dict) -> dict:
+    return {key: value for key, value in found.items() if key != "stats"}
+
+
 @pytest.fixture(scope="module")
 def docs() -> list[dict]:
     return documents(120)
 
 
-def test_the_same_index_as_whooshs_writer(tmp_path, monkeypatch, docs):
-    stock = contents(build(tmp_path / "stock", docs, stock=True, monkeypatch=monkeypatch))
+@pytest.fixture(scope="module")
+def stock(docs, tmp_path_factory) -> dict:
+    return contents(build(tmp_path_factory.mktemp("stock") / "index", docs, stock=True))
+
+
+def test_the_same_index_as_whooshs_writer(tmp_path, docs, stock):
     ours = contents(build(tmp_path / "ours", docs, stock=False))
     assert stock["count"] == ours["count"] == len(docs)
     assert len(stock["terms"]) > 10_000  # real text: n-grams by the thousand
     assert ours == stock
 
 
-def test_spilled_runs_merge_into_the_same_index(tmp_path, monkeypatch, docs):
-    stock = contents(build(tmp_path / "stock", docs, stock=True, monkeypatch=monkeypatch))
-    pools = []
-    original = whoosh_writing.CompactPool.save
-
-    def counting_save(self):
-        pools.append(self)
-        original(self)
-
-    monkeypatch.setattr(whoosh_writing.CompactPool, "save", counting_save)
+def test_a_full_pool_starts_another_segment(tmp_path, docs, stock):
     index = build(tmp_path / "ours", docs, stock=False, limitmb=1)
-    assert len(pools) > 2  # 120 real pages are several MB of postings: runs were written and merged
+    assert len(index._segments()) > 2  # 120 real pages are several MB of tokens
+    ours = contents(index)
+    assert len(ours["stats"]) == len(index._segments())  # each segment's term statistics are its own
+    assert without_stats(ours) == without_stats(stock)
+
+
+def test_older_segments_merged_in_are_written_the_same(tmp_path, docs, stock):
+    index = new_index(tmp_path / "ours")
+    for part, optimize in ((docs[:50], False), (docs[50:], True)):
+        writer = whoosh_writing.BulkWriter(index)
+        for doc in part:
+            writer.add_document(**doc)
+        writer.commit(optimize=optimize)  # the second merges the first's segment into its own
+    index = whoosh_index.open_dir(str(tmp_path / "ours"))
+    assert len(index._segments()) == 1
     assert contents(index) == stock
 
 
-def test_writer_processes_leave_segments_that_read_the_same(tmp_path, monkeypatch, docs):
-    stock = contents(build(tmp_path / "stock", docs, stock=True, monkeypatch=monkeypatch))
-    index = build(tmp_path / "ours", docs, stock=False, procs=2)
-    assert len(index._segments()) == 2
-    ours = contents(index)
-    assert len(ours["stats"]) == 2  # each segment's term statistics are its own
-    assert {key: value for key, value in ours.items() if key != "stats"} == {
-        key: value for key, value in stock.items() if key != "stats"
-    }
+def test_a_cancelled_writer_leaves_no_closed_segment_behind(tmp_path, docs):
+    index = new_index(tmp_path / "ours")
+    writer = whoosh_writing.BulkWriter(index, limitmb=1)
+    for doc in docs:
+        writer.add_document(**doc)
+    closed = [name for segment in writer.written for name in segment.list_files(index.storage)]
+    assert closed  # segments the writer had closed before the cancel
+    writer.cancel()
+    assert not set(closed) & set(index.storage.list())
+    assert whoosh_index.open_dir(str(tmp_path / "ours")).doc_count() == 0
 
 
-def test_segment_names_do_not_follow_the_global_random(tmp_path):
-    import random
+@pytest.mark.parametrize(
+    "positions",
+    [
+        [0],
+        [5, 9],
+        [255, 256],
+        [0, 65535, 65536, 2**31 - 1],
+        list(range(0, 3000, 3)),  # more than pickle's batch of 1,000 list items
+        list(range(1000)),
+        list(range(1001)),
+    ],
+)
+def test_positions_are_encoded_as_whoosh_encodes_them(positions):
+    encoded = formats.Positions().encode(positions)
+    deltas = np.diff(positions, prepend=0)
+    assert whoosh_writing.positions_values(deltas, np.array([len(positions)])).data.tobytes() == encoded
+    pickled = whoosh_writing.positions_values(deltas, np.array([len(positions)]), pickled=True).data.tobytes()
+    assert pickle.loads(b"\x80\x02" + pickled + b".") == encoded
 
+
+def test_colliding_keys_are_all_found(tmp_path):
+    """Keys whose hashes share a bucket and its last slot: linear probing wraps to the table's start."""
+    prefix = b"\x00\x00"  # the first field's number
+    rng = random.Random(7)
+    colliding = []
+    while len(colliding) < 6:
+        term = rng.randbytes(6).hex().encode()
+        hashed = zlib.crc32(prefix + term)
+        if hashed & 255 == 0 and (hashed >> 8) % 12 == 11:  # bucket 0; 6 keys, so 12 slots
+            colliding.append(term)
+    others = [term for n in range(60) if zlib.crc32(prefix + (term := f"other{n}".encode())) & 255]
+    terms = sorted(colliding) + others
+    index = new_index(tmp_path / "ours", Schema(tag=ID(stored=True)))
+    writer = whoosh_writing.BulkWriter(index)
+    for term in terms:
+        writer.add_document(tag=term.decode())
+    writer.commit()
+    with whoosh_index.open_dir(str(tmp_path / "ours")).searcher() as searcher:
+        reader = searcher.reader()
+        assert [reader.doc_frequency("tag", term) for term in terms] == [1] * len(terms)
+        assert [searcher.document(tag=term.decode())["tag"] for term in terms] == [t.decode() for t in terms]
+        assert sorted(term for _, term in reader.all_terms()) == sorted(terms)
+
+
+def test_segment_names_do_not_follow_the_global_random():
     names = set()
     for _ in range(3):
         random.seed(0)  # as hypothesis does before each example

@@ -147,7 +147,7 @@ def _run(
             undated: list[int] = []
             written = _noting_undated(written, undated)
             written = _grouping(written, copies.Grouping())
-            _index(written, expected=expected, fresh_from=fresh_from, processes=processes, progress=progress)
+            _index(written, expected=expected, fresh_from=fresh_from, progress=progress)
             if infer_years_from_neighbours(article_ids=undated):
                 queue.drain()  # the saves queued their articles
     return report
@@ -243,9 +243,7 @@ def document(written: Written) -> dict:
     return document_of(written.article, fields=written.prepared.fields)
 
 
-def _index(
-    batches: Iterator[list[Written]], *, expected: int, fresh_from: int, processes: int, progress: Progress | None
-) -> None:
+def _index(batches: Iterator[list[Written]], *, expected: int, fresh_from: int, progress: Progress | None) -> None:
     """Keep the index in step with the batches: one apply (one commit) per batch, or, once the
     import is seen to outgrow the index, a fresh index fed with the rest and swapped in."""
     indexed = _indexed_documents()
@@ -255,7 +253,7 @@ def _index(
         written += sum(each.article is not None for each in batch)
         projected = written * max(expected, seen) / seen
         if projected >= fresh_from and projected > indexed:
-            _build_fresh(itertools.chain([batch], batches), processes=processes, progress=progress)
+            _build_fresh(itertools.chain([batch], batches), progress=progress)
             return
         _apply(batch)
 
@@ -278,7 +276,7 @@ def _apply(batch: list[Written]) -> None:
         queue.drain()
 
 
-def _build_fresh(batches: Iterator[list[Written]], *, processes: int, progress: Progress | None) -> None:
+def _build_fresh(batches: Iterator[list[Written]], *, progress: Progress | None) -> None:
     """One new index: this import's documents as its batches are written, then every other article
     from the database; swapped in at the end, when the import's tasks are done with."""
     included: set[int] = set()
@@ -296,7 +294,7 @@ def _build_fresh(batches: Iterator[list[Written]], *, processes: int, progress: 
         yield from indexing.all_documents(skip=included)
 
     with queue.writer_lock(blocking=True):
-        engines.get_engine().build_fresh(documents=documents(), processes=processes)
+        engines.get_engine().build_fresh(documents=documents())
         queue.delete_tasks(task_ids=task_ids)
         queue.drain_locked()  # changes made meanwhile by others, from the database
     if queue.pending():

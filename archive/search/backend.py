@@ -76,8 +76,8 @@ def _abandon(writer) -> None:
             writer.writelock.release()
 
 
-def _pool() -> dict:
-    return {"poolclass": whoosh_writing.CompactPool, "limitmb": settings.ARCHIVE_INDEX_WRITER_MB}
+def _writer(index, **kwargs) -> whoosh_writing.BulkWriter:
+    return whoosh_writing.BulkWriter(index, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, **kwargs)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -97,7 +97,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=30.0, **_pool())
+        writer = _writer(self.index, timeout=30.0)
         try:
             for identifier in removed_ids:
                 writer.delete_by_term(ID, identifier)
@@ -126,20 +126,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     # --- whole-index operations -----------------------------------------------------------
 
-    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
+    def build_fresh(self, *, documents: Iterable[dict]) -> None:
         """Write a complete new index beside the live one, then swap it in.
 
-        Searches keep using the old index until the swap; the caller holds the writer lock.
+        Searches keep using the old index until the swap; the caller holds the writer lock. A
+        large index is written as several segments (whoosh_writing.BulkWriter), memory bounded.
         """
         live = Path(self.path)
         fresh = live.with_name(live.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         new_index = FileStorage(str(fresh)).create_index(build_archive_schema())
-        if processes > 1:  # each writer process leaves its own segment
-            writer = new_index.writer(procs=processes, multisegment=True, **_pool())
-        else:
-            writer = new_index.writer(**_pool())
+        writer = _writer(new_index)
         try:
             for document in documents:
                 writer.add_document(**document)

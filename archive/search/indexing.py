@@ -6,7 +6,6 @@ in archive.search_indexes, and the importer call it too)."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
@@ -17,7 +16,6 @@ from archive.search.engines import get_engine
 
 log = logging.getLogger("archive.search")
 
-PARALLEL_REBUILD_FROM = 2000  # articles; below this, starting processes costs more than it saves
 
 
 def indexed_articles() -> QuerySet[Article]:
@@ -83,9 +81,6 @@ def rebuild() -> int:
             count += 1
             yield document
 
-    # Whoosh's writer is pure Python: a large rebuild writes with one process per core.
-    large = Article.objects.count() > PARALLEL_REBUILD_FROM
-    processes = min(2, os.cpu_count() or 1) if large else 1
-    get_engine().build_fresh(documents=counted(), processes=processes)
+    get_engine().build_fresh(documents=counted())
     log.info("search index rebuilt from the database: %d articles", count)
     return count

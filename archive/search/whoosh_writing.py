@@ -1,483 +1,807 @@
-"""Writing Whoosh segments fast: the one module that reaches into Whoosh's writing internals.
+"""Writing Whoosh segments in bulk: the one module that reaches into Whoosh's writing internals.
 
-Whoosh's writer spends most of an import in pure Python, per posting and per term: every
-posting becomes a tuple in a pool that is sorted as a whole, then each term's postings are
-written through several layers of method calls (pickle, zlib, a hash-table entry). The
-archive's fields are pre-tokenised (archive.search.analysis) and most of their terms are
-character n-grams found in one or two documents, so a commit costs ~30 µs per term and a
-real-text import spent most of its time there.
+Whoosh's writer spends an import in pure Python, per token, per posting and per term: a Token
+object per token, a tuple per posting in a pool sorted as a whole, then for each term several
+layers of calls (pickle, zlib, a hash-table entry). The archive's fields are pre-tokenised
+(archive.search.analysis), and most of their terms are character n-grams found in one or two
+documents: on real text that was most of an import's time.
 
-Four replacements, each producing an index that Whoosh's own readers read unchanged (and
-two fixes: `random_name`, and writer processes that end with their parent):
+`BulkWriter` is a SegmentWriter that keeps a field's pre-tokenised text as term numbers in an
+array, and at the flush turns each field into its postings and the W3 codec's bytes with numpy,
+a few operations per field rather than per term. Whoosh's own readers read what it writes, byte
+format for byte format:
 
-- `fast_index`: a field's (term, frequency, weight, encoded positions) for our
-  PretokenisedTokenizer fields, without Whoosh's per-token generator layers;
-- SegmentWriter.add_document handing each field's postings to the pool at once;
-- `CompactPool`: postings kept per field in arrays (term number, document, weight, value
-  bytes) instead of one tuple each, sorted once per term with numpy, spilled to run files
-  past `limitmb` and merged term by term, so memory stays bounded whatever the segment size;
-- `add_postings`: the W3 codec's term and block writing, inlined for the common case.
+- the postings file (.pst): per term the W3 magic, then blocks of at most 128 postings, each a
+  `!i` length (negative for the last block), a pickled info tuple (count, last id, max weight,
+  compression level, min and max length bytes) and a pickled (ids, weights, values) tuple,
+  zlib-compressed from 512 bytes (Whoosh meant to skip small ones too; each block records its
+  level). The pickles are built as bytes here, with the opcodes pickle itself writes, but
+  without its memo (any unpickler reads them); positions values are byte for byte Whoosh's
+  (Positions.encode, a count and a protocol-2 pickle of the deltas);
+- the terms file (.trm): Whoosh's ordered hash file, with keys hashed by CRC-32 (hash type 1,
+  which the file records and Whoosh's reader honours) instead of MD5, which has no bulk form.
 
-The bytes written are the W3 codec's (WHOOSH3 blocks, W3TermInfo, OrderedHashWriter), except
-that blocks under 512 bytes are not zlib-compressed (Whoosh meant to skip small ones too: each
-block records its compression level, and its reader honours it). On 3,500 real pages that
-takes a tenth off a commit for a 4% larger index. tests/test_whoosh_writing.py
-builds the same documents with Whoosh's stock writer and with these, and compares every
-term's postings and statistics.
+Other fields (ids, keywords) and postings merged in from older segments take Whoosh's own
+route into the same pool, one posting at a time. Past `limitmb` of pooled postings, the writer
+closes its segment and starts another, so memory stays bounded whatever the number of documents;
+the commit adds all of them. tests/test_whoosh_writing.py builds the same documents with
+Whoosh's stock writer and with this one and compares every term's postings and statistics.
 
 Whoosh-Reloaded is pinned exactly (pyproject.toml, requirements.lock) because of this module.
 """
 
 from __future__ import annotations
 
-import bisect
-import contextlib
-import hashlib
-import heapq
-import os
 import pickle
 import secrets
 import struct
-import tempfile
 import zlib
 from array import array
-from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
-from whoosh import fields as whoosh_fields
 from whoosh import formats
-from whoosh import multiproc as whoosh_multiproc
 from whoosh import util as whoosh_util
 from whoosh import writing as whoosh_writing
 from whoosh.codec import base as whoosh_codec_base
 from whoosh.codec import whoosh3
 from whoosh.filedb import compound as whoosh_compound
 from whoosh.filedb import filestore as whoosh_filestore
-from whoosh.system import emptybytes
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from archive.orphans import die_with_parent
-from archive.search.analysis import PretokenisedTokenizer
+from archive.search.analysis import BREAK_GAP, PARAGRAPH_BREAK, PretokenisedTokenizer
 
 _UINT = struct.Struct("!I")
-_INT = struct.Struct("!i")
-_LONG = struct.Struct("!q")
-_USHORT = struct.Struct("!H")
-_HASH_LENGTHS = struct.Struct("!ii")  # filetables: key length, value length
-_TERMINFO = whoosh3.W3TermInfo._struct
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
-_MIN_COMPRESSED = 512  # bytes: below, zlib costs more time than it saves space (~4% larger index)
-_POSTING_BYTES = 24  # estimated memory per posting in a CompactPool, beside its value bytes
-_TERM_BYTES = 160  # and per distinct term (a dict entry and its key)
-_CHUNK_POSTINGS = 1 << 16
+_MIN_COMPRESSED = 512  # bytes: below, zlib costs more time than it saves space
+_CHUNK_POSTINGS = 1 << 17  # postings encoded at a time: bounds the flush's temporary arrays
+_TOKEN_BYTES = 4  # pool memory per token (its term number)
+_TERM_BYTES = 120  # and per distinct term of a field (a dict entry and its string)
+_POSTING_BYTES = 24  # and per posting added one at a time, beside its value bytes
+_MAX_BATCH = 1000  # pickle writes a list's items in batches of this many (Pickler._BATCHSIZE)
+_HASH_CRC32 = 1  # filetables' hash types: 0 MD5, 1 CRC-32
+_TERM_STATS = np.dtype(
+    [("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlength", "u1"), ("maxlength", "u1"),
+     ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4")]
+)  # fmt: skip  # W3TermInfo._struct
+# A block's info tuple as pickle writes it: (count, last id, max weight, level, min and max length byte).
+_BLOCK_INFO = np.dtype(
+    [("head", "S4"), ("count", "u1"), ("j", "S1"), ("last", "<i4"), ("g", "S1"), ("maxweight", ">f8"),
+     ("k1", "S1"), ("level", "u1"), ("k2", "S1"), ("minlength", "u1"), ("k3", "S1"), ("maxlength", "u1"),
+     ("end", "S2")]
+)  # fmt: skip
 
-_stock_index = whoosh_fields.FieldType.index
+
+# --- rows: many short byte strings as one array --------------------------------------------
 
 
-def fast_index(self, value, **kwargs):
-    """FieldType.index for pre-tokenised text: (term bytes, frequency, weight, value bytes) per term.
+class Rows(NamedTuple):
+    """Byte strings back to back in `data`, row i being `lengths[i]` bytes long."""
 
-    Same tuples as Whoosh's Positions/Frequency word_values over our tokenizer, whose
-    tokens (and their positions, paragraph gaps included) are taken from the tokenizer itself.
-    """
-    fmt = self.format
-    analyzer = self.analyzer
-    kind = type(fmt)
-    if not isinstance(analyzer, PretokenisedTokenizer) or kind not in (formats.Positions, formats.Frequency):
-        return _stock_index(self, value, **kwargs)
-    boost = fmt.field_boost
-    pack = _UINT.pack
-    if kind is formats.Frequency:
-        counts: dict[str, int] = {}
-        for token in analyzer(value):
-            counts[token.text] = counts.get(token.text, 0) + 1
-        return [(text.encode("utf-8"), n, n * boost, pack(n)) for text, n in counts.items()]
-    positions: dict[str, list[int]] = {}
-    for token in analyzer(value, positions=True):
-        found = positions.get(token.text)
-        if found is None:
-            positions[token.text] = [token.pos]
+    data: np.ndarray  # uint8
+    lengths: np.ndarray  # int64
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.cumsum(self.lengths) - self.lengths
+
+
+def _empty_rows(count: int) -> Rows:
+    return Rows(np.zeros(0, dtype=np.uint8), np.zeros(count, dtype=np.int64))
+
+
+def _matrix_rows(matrix: np.ndarray, lengths: np.ndarray) -> Rows:
+    """Row i: the first lengths[i] bytes of matrix[i]."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if matrix.shape[1] and (lengths == matrix.shape[1]).all():
+        return Rows(matrix.reshape(-1), lengths)
+    keep = np.arange(matrix.shape[1]) < lengths[:, None]
+    return Rows(matrix[keep], lengths)
+
+
+def _constant(value: bytes, count: int) -> Rows:
+    row = np.frombuffer(value, dtype=np.uint8)
+    return Rows(np.tile(row, count), np.full(count, len(value), dtype=np.int64))
+
+
+def _bytes_rows(values: list[bytes], *, at: np.ndarray, count: int) -> Rows:
+    """`values` as the rows where `at` is true (in order), the others empty."""
+    lengths = np.zeros(count, dtype=np.int64)
+    lengths[at] = [len(value) for value in values]
+    return Rows(np.frombuffer(b"".join(values), dtype=np.uint8), lengths)
+
+
+def _spread(rows: Rows, at: np.ndarray) -> Rows:
+    """The rows where `at` is true (in order), the others empty."""
+    lengths = np.zeros(len(at), dtype=np.int64)
+    lengths[at] = rows.lengths
+    return Rows(rows.data, lengths)
+
+
+def _subset(rows: Rows, keep: np.ndarray) -> Rows:
+    """The rows where `keep` is true, the others left out."""
+    if keep.all():
+        return rows
+    return Rows(rows.data[np.repeat(keep, rows.lengths)], rows.lengths[keep])
+
+
+def _joined(parts: list[Rows]) -> Rows:
+    """Row i: each part's row i, one after the other."""
+    lengths = sum(part.lengths for part in parts)
+    out = np.empty(int(lengths.sum()), dtype=np.uint8)
+    offsets = np.cumsum(lengths) - lengths
+    for part in parts:
+        size = part.data.size
+        if size:
+            width = size // len(part.lengths)
+            if width * len(part.lengths) == size and (part.lengths == width).all():  # rows of one width
+                out[(offsets[:, None] + np.arange(width)).reshape(-1)] = part.data
+            else:
+                where = np.repeat(offsets - part.starts, part.lengths)
+                where += np.arange(size)
+                out[where] = part.data
+        offsets = offsets + part.lengths
+    return Rows(out, lengths)
+
+
+def _grouped(rows: Rows, counts: np.ndarray) -> Rows:
+    """Consecutive rows joined: the first counts[0] rows make row 0, and so on."""
+    ends = np.cumsum(rows.lengths)
+    bounds = np.concatenate(([0], ends))[np.cumsum(counts)]
+    return Rows(rows.data, np.diff(bounds, prepend=0))
+
+
+def _only(rows: Rows, keep: np.ndarray) -> Rows:
+    """The rows where `keep` is true; the others empty."""
+    if keep.all():
+        return rows
+    return Rows(rows.data[np.repeat(keep, rows.lengths)], np.where(keep, rows.lengths, 0))
+
+
+def _taken(rows: Rows, index: np.ndarray) -> Rows:
+    """rows[index], as a new Rows."""
+    lengths = rows.lengths[index]
+    shift = np.repeat(rows.starts[index] - (np.cumsum(lengths) - lengths), lengths)
+    return Rows(rows.data[shift + np.arange(int(lengths.sum()))], lengths)
+
+
+def _sliced(rows: Rows, start: int, stop: int) -> Rows:
+    lengths = rows.lengths[start:stop]
+    first = int(rows.lengths[:start].sum())
+    return Rows(rows.data[first : first + int(lengths.sum())], lengths)
+
+
+# --- pickle opcodes, many at a time (the ones Pickler writes for these types) ----------------
+
+
+def _pickled_ints(values: np.ndarray) -> Rows:
+    """BININT1 below 256, BININT2 below 65536, else BININT (values fit 32 signed bits)."""
+    values = values.astype(np.int64, copy=False)
+    if len(values) and (values.min() < -(2**31) or values.max() >= 2**31):
+        raise OverflowError("a posting number past 32 bits")
+    small = (values >= 0) & (values < 256)
+    medium = (values >= 256) & (values < 65536)
+    matrix = np.empty((len(values), 5), dtype=np.uint8)
+    matrix[:, 0] = np.where(small, ord("K"), np.where(medium, ord("M"), ord("J")))
+    matrix[:, 1:] = values.astype("<i4").view(np.uint8).reshape(-1, 4)
+    return _matrix_rows(matrix, np.where(small, 2, np.where(medium, 3, 5)))
+
+
+def _pickled_floats(values: np.ndarray) -> Rows:
+    """BINFLOAT: a big-endian double."""
+    matrix = np.empty((len(values), 9), dtype=np.uint8)
+    matrix[:, 0] = ord("G")
+    matrix[:, 1:] = values.astype(">f8").view(np.uint8).reshape(-1, 8)
+    return Rows(matrix.reshape(-1), np.full(len(values), 9, dtype=np.int64))
+
+
+def _bytes_opcodes(lengths: np.ndarray) -> Rows:
+    """The opcode before bytes of each length: SHORT_BINBYTES below 256, else BINBYTES; none for
+    no bytes (Whoosh leaves empty values out of a block)."""
+    matrix = np.empty((len(lengths), 5), dtype=np.uint8)
+    short = lengths < 256
+    matrix[:, 0] = np.where(short, ord("C"), ord("B"))
+    matrix[:, 1:] = lengths.astype("<u4").view(np.uint8).reshape(-1, 4)
+    return _matrix_rows(matrix, np.where(lengths == 0, 0, np.where(short, 2, 5)))
+
+
+def _pickled_bytes(rows: Rows) -> Rows:
+    """Each row as pickle writes bytes (see _bytes_opcodes)."""
+    return _joined([_bytes_opcodes(rows.lengths), rows])
+
+
+def positions_values(deltas: np.ndarray, counts: np.ndarray, *, pickled: bool = False) -> Rows:
+    """Whoosh's Positions.encode for each posting, byte for byte: the count (`!I`), then the
+    protocol-2 pickle of the list of position deltas. `deltas` holds every posting's deltas,
+    back to back; `counts`, how many each. `pickled`: each value as a block's tuple holds it,
+    behind its bytes opcode."""
+    postings = len(counts)
+    head = np.empty((postings, 10), dtype=np.uint8)
+    head[:, :4] = counts.astype(">u4").view(np.uint8).reshape(-1, 4)
+    head[:, 4:9] = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)  # PROTO 2, EMPTY_LIST, BINPUT 0
+    head[:, 9] = ord("(")  # MARK, for APPENDS
+    single = counts == 1
+    head_lengths = np.where(single, 9, 10)
+    ints = _grouped(_pickled_ints(deltas), counts)
+    tail = np.where(single[:, None], np.frombuffer(b"a.", dtype=np.uint8), np.frombuffer(b"e.", dtype=np.uint8))
+    parts = [
+        _matrix_rows(head, head_lengths),
+        ints,
+        Rows(tail.astype(np.uint8).reshape(-1), np.full(postings, 2, dtype=np.int64)),
+    ]
+    if pickled:
+        parts.insert(0, _bytes_opcodes(head_lengths + ints.lengths + 2))
+    rows = _joined(parts)
+    long = counts > _MAX_BATCH  # pickled in several batches: left to pickle itself
+    if long.any():
+        starts = np.cumsum(counts) - counts
+        values = [
+            _UINT.pack(n) + pickle.dumps(deltas[start : start + n].tolist(), 2)
+            for start, n in zip(starts[long].tolist(), counts[long].tolist(), strict=True)
+        ]
+        if pickled:
+            values = [b"B" + struct.pack("<I", len(value)) + value for value in values]
+        rows = _joined([_only(rows, ~long), _bytes_rows(values, at=long, count=postings)])
+    return rows
+
+
+# --- a field's postings -----------------------------------------------------------------------
+
+
+class Postings(NamedTuple):
+    """A field's postings ordered by term, then document: `terms` (bytes, ascending), where each
+    term's postings start (`term_starts`, one more entry than terms), and per posting its
+    document, weight and value. Values of a fixed size are kept as they are (a block joins
+    them); others as a block's tuple holds them, each behind its pickle opcode."""
+
+    terms: list[bytes]
+    term_starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    values: Rows
+
+
+def _term_order(names: list) -> tuple[np.ndarray, np.ndarray]:
+    """For terms numbered by their place in `names`: the numbers in the terms' order, and each
+    number's rank in that order."""
+    by_name = np.fromiter(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64, count=len(names))
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(names))
+    return by_name, rank
+
+
+class _TokenStream:
+    """One field's pre-tokenised text, as term numbers: documents one after the other."""
+
+    __slots__ = ("docs", "ends", "ids", "terms")
+
+    def __init__(self) -> None:
+        self.terms: dict[str, int] = {}  # numbered in the order first seen
+        self.ids = array("I")
+        self.docs = array("I")
+        self.ends = array("q")
+
+    def add(self, docnum: int, value: str) -> tuple[int, int]:
+        """Add a document's text; returns its length (tokens, breaks not counted) and the bytes
+        it took."""
+        # Split on spaces only: str.split() would take PARAGRAPH_BREAK (U+2029) for a space.
+        tokens = value.split(" ")
+        terms = self.terms
+        new = set(tokens).difference(terms)
+        if new:
+            terms.update(zip(new, range(len(terms), len(terms) + len(new)), strict=True))
+        self.ids.extend(map(terms.__getitem__, tokens))
+        self.docs.append(docnum)
+        self.ends.append(len(self.ids))
+        length = len(tokens) - tokens.count("") - tokens.count(PARAGRAPH_BREAK)
+        return length, _TOKEN_BYTES * len(tokens) + _TERM_BYTES * len(new)
+
+    def postings(self, *, positions: bool) -> Postings | None:
+        """Each term's postings: its frequency in each document as the weight, and the value
+        Whoosh's Positions or Frequency format gives it."""
+        ids = np.frombuffer(self.ids, dtype=np.uint32)
+        ends = np.frombuffer(self.ends, dtype=np.int64)
+        counts = np.diff(ends, prepend=0)
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)
+        empty, gap = self.terms.get(""), self.terms.get(PARAGRAPH_BREAK)
+        real = np.ones(len(ids), dtype=bool)
+        for skipped in (empty, gap):
+            if skipped is not None:
+                real &= ids != skipped
+        if positions:
+            # A token's position counts the tokens before it in its document; a break counts BREAK_GAP.
+            step = real.astype(np.int64)
+            if gap is not None:
+                step[ids == gap] = BREAK_GAP
+            before = np.cumsum(step) - step
+            nonempty = counts > 0
+            pos = before - np.repeat(before[(ends - counts)[nonempty]], counts[nonempty])
+            pos = pos[real]
+        ids, docs = ids[real], docs[real]
+        if not len(ids):
+            return None
+        names = list(map(str.encode, self.terms))  # in number order; bytes sort faster than str
+        by_name, rank = _term_order(names)
+        ranks = rank[ids]
+        order = np.argsort(ranks, kind="stable")  # by term; documents and positions stay in order
+        ranks, docs = ranks[order], docs[order]
+        new = np.ones(len(ranks), dtype=bool)
+        new[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(new)
+        freqs = np.diff(starts, append=len(ranks))
+        posting_ranks = ranks[starts]
+        term_firsts = np.flatnonzero(np.concatenate(([True], posting_ranks[1:] != posting_ranks[:-1])))
+        terms = list(map(names.__getitem__, by_name[posting_ranks[term_firsts]].tolist()))
+        if positions:
+            sorted_pos = pos[order]
+            deltas = np.diff(sorted_pos, prepend=0)
+            deltas[starts] = sorted_pos[starts]
+            values = positions_values(deltas, freqs, pickled=True)
         else:
-            found.append(token.pos)
-    postings = []
-    dumps = pickle.dumps
-    for text, poslist in positions.items():
-        n = len(poslist)
-        deltas = poslist if n == 1 else [poslist[0], *(poslist[i] - poslist[i - 1] for i in range(1, n))]
-        postings.append((text.encode("utf-8"), n, n * boost, pack(n) + dumps(deltas, 2)))
-    return postings
+            values = Rows(freqs.astype(">u4").view(np.uint8), np.full(len(freqs), 4, dtype=np.int64))
+        return Postings(
+            terms=terms,
+            term_starts=np.append(term_firsts, len(starts)),
+            docs=docs[starts].astype(np.int64),
+            weights=freqs.astype(np.float32),
+            values=values,
+        )
 
 
-# --- the pool -------------------------------------------------------------------------------
+class _Added:
+    """One field's postings added one at a time (by Whoosh's route): term, document, weight, value."""
 
+    __slots__ = ("docs", "term_ids", "terms", "value_ends", "values", "weights")
 
-class _FieldPostings:
-    """One field's postings, in the order added: term number, document, weight, value bytes.
-
-    Values of a fixed size (a frequency's four bytes) are kept back to back and come out joined,
-    as a W3 block stores them; others are kept back to back with their end offsets.
-    """
-
-    __slots__ = ("docs", "fixed_size", "term_ids", "terms", "value_ends", "values", "weights")
-
-    def __init__(self, fixed_size: int | None) -> None:
-        self.fixed_size = fixed_size if fixed_size and fixed_size > 0 else None
+    def __init__(self) -> None:
         self.terms: dict[bytes, int] = {}
         self.term_ids = array("I")
         self.docs = array("I")
         self.weights = array("f")
         self.values = bytearray()
-        self.value_ends = array("Q")
+        self.value_ends = array("q")
 
-    def add(self, docnum: int, items) -> int:
-        """Add one document's postings, (term, frequency, weight, value) each; returns their bytes."""
-        terms, term_ids, values = self.terms, self.term_ids, self.values
-        size = 0
-        for term, _, weight, value in items:
-            term_id = terms.get(term)
-            if term_id is None:
-                term_id = terms[term] = len(terms)
-                size += _TERM_BYTES + len(term)
-            term_ids.append(term_id)
-            self.weights.append(weight)
-            if value:
-                values += value
-                size += len(value)
-            if self.fixed_size is None:
-                self.value_ends.append(len(values))
-        count = len(term_ids) - len(self.docs)
-        self.docs.extend([docnum] * count)
-        return size + count * _POSTING_BYTES
+    def add(self, term: bytes, docnum: int, weight: float, value: bytes | None) -> int:
+        term_id = self.terms.get(term)
+        size = _POSTING_BYTES
+        if term_id is None:
+            term_id = self.terms[term] = len(self.terms)
+            size += _TERM_BYTES
+        self.term_ids.append(term_id)
+        self.docs.append(docnum)
+        self.weights.append(weight)
+        if value:
+            self.values += value
+            size += len(value)
+        self.value_ends.append(len(self.values))
+        return size
 
-    def sorted_terms(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes] | bytes]]:
-        """(term, documents, weights, values) per term, terms in byte order, documents ascending."""
+    def postings(self, *, fixed_size: int | None) -> Postings | None:
         if not self.docs:
-            return
-        names = sorted(self.terms)
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[[self.terms[name] for name in names]] = np.arange(len(names))
-        term_rank = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
-        docs = np.frombuffer(self.docs, dtype=np.uint32)
-        order = np.lexsort((docs, term_rank))
-        sorted_rank = term_rank[order].tolist()
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(term_rank[order])) + 1, [len(order)])).tolist()
-        weights = np.frombuffer(self.weights, dtype=np.float32)
-        blob = bytes(self.values)
-        fixed = self.fixed_size
-        if fixed:
-            rows = np.frombuffer(blob, dtype=np.uint8).reshape(-1, fixed)
-        else:
-            ends = np.frombuffer(self.value_ends, dtype=np.uint64)
-            begins = np.concatenate((np.zeros(1, dtype=np.uint64), ends[:-1]))
-        # Converted to Python objects a slice of terms at a time, so memory stays near the arrays'.
-        term, terms = 0, len(starts) - 1
-        while term < terms:
-            last = max(bisect.bisect_right(starts, starts[term] + _CHUNK_POSTINGS) - 1, term + 1)
-            first_posting = starts[term]
-            chunk = order[first_posting : starts[last]]
-            doc_list = docs[chunk].tolist()
-            weight_list = weights[chunk].tolist()
-            if fixed:
-                joined = rows[chunk].tobytes()
-            else:
-                begin_list, end_list = begins[chunk].tolist(), ends[chunk].tolist()
-                value_list = [blob[begin:end] for begin, end in zip(begin_list, end_list, strict=True)]
-            for index in range(term, last):
-                start, stop = starts[index] - first_posting, starts[index + 1] - first_posting
-                yield (
-                    names[sorted_rank[starts[index]]],
-                    doc_list[start:stop],
-                    weight_list[start:stop],
-                    joined[start * fixed : stop * fixed] if fixed else value_list[start:stop],
-                )
-            term = last
+            return None
+        names = list(self.terms)  # in number order
+        by_name, rank = _term_order(names)
+        ranks = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
+        docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
+        order = np.lexsort((docs, ranks))
+        ranks = ranks[order]
+        ends = np.frombuffer(self.value_ends, dtype=np.int64)
+        values = Rows(np.frombuffer(bytes(self.values), dtype=np.uint8), np.diff(ends, prepend=0))
+        if not fixed_size:
+            values = _pickled_bytes(values)
+        term_firsts = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1])))
+        return Postings(
+            terms=list(map(names.__getitem__, by_name[ranks[term_firsts]].tolist())),
+            term_starts=np.append(term_firsts, len(ranks)),
+            docs=docs[order],
+            weights=np.frombuffer(self.weights, dtype=np.float32)[order],
+            values=_taken(values, order),
+        )
 
 
-def _values_of(values: list[bytes] | bytes, count: int) -> list[bytes]:
-    """One value per posting, whether kept apart or joined (fixed size)."""
-    if isinstance(values, bytes):
-        size = len(values) // count if count else 0
-        return [values[i * size : (i + 1) * size] for i in range(count)]
-    return values
+def _merged(first: Postings | None, second: Postings | None) -> Postings | None:
+    """Two sets of postings of one field (never of one document) as one."""
+    if first is None or second is None:
+        return first or second
+    terms = sorted(set(first.terms).union(second.terms))
+    number = {term: index for index, term in enumerate(terms)}
+    term_of = [np.repeat([number[term] for term in part.terms], np.diff(part.term_starts)) for part in (first, second)]
+    ranks = np.concatenate(term_of)
+    docs = np.concatenate((first.docs, second.docs))
+    order = np.lexsort((docs, ranks))
+    ranks = ranks[order]
+    values = Rows(
+        np.concatenate((first.values.data, second.values.data)),
+        np.concatenate((first.values.lengths, second.values.lengths)),
+    )
+    term_firsts = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1])))
+    return Postings(
+        terms=terms,
+        term_starts=np.append(term_firsts, len(ranks)),
+        docs=docs[order],
+        weights=np.concatenate((first.weights, second.weights))[order],
+        values=_taken(values, order),
+    )
 
 
-class GroupedPostings:
-    """What CompactPool.iter_postings returns: postings grouped per term for `add_postings`,
-    and, for any other consumer, Whoosh's (field, term, document, weight, value) tuples."""
-
-    def __init__(self, groups: Iterator[tuple[str, bytes, list[int], list[float], list[bytes] | bytes]]) -> None:
-        self.groups = groups
-
-    def __iter__(self):
-        for fieldname, term, docs, weights, values in self.groups:
-            for doc, weight, value in zip(docs, weights, _values_of(values, len(docs)), strict=True):
-                yield fieldname, term, doc, weight, value
+def takes_tokens(field) -> bool:
+    """Whether the field's text goes into the pool as tokens (our pre-tokenised text fields)."""
+    return (
+        isinstance(field.analyzer, PretokenisedTokenizer)
+        and type(field.format) in (formats.Positions, formats.Frequency)
+        and field.format.field_boost == 1.0
+        and not field.vector
+        and not field.separate_spelling()
+    )
 
 
-class CompactPool:
-    """A Whoosh posting pool (SegmentWriter's `poolclass`) holding postings in arrays.
+class Pool:
+    """The postings of a segment being written, field by field: pre-tokenised text as term
+    numbers, anything else as postings added one at a time (Whoosh's pool interface, `add`)."""
 
-    Past `limitmb` the postings so far are written, sorted by term, to a run file; at the end
-    the runs and what is left in memory are merged term by term (documents only grow, so a
-    term's postings from successive runs simply follow each other).
-    """
+    def __init__(self) -> None:
+        self._tokens: dict[str, _TokenStream] = {}
+        self._added: dict[str, _Added] = {}
+        self.size = 0  # bytes held, estimated
 
-    def __init__(self, tempstore, segment, limitmb: int = 128, fixed_sizes: dict[str, int] | None = None) -> None:
-        self.limit = limitmb * 1024 * 1024
-        self.fixed_sizes = fixed_sizes or {}
-        self.fieldnames: set[str] = set()
-        self._fields: dict[str, _FieldPostings] = {}
-        self._size = 0
-        self._runs: list[str] = []
-        self._tempdir = getattr(tempstore, "folder", None)
-
-    def _field(self, fieldname: str) -> _FieldPostings:
-        postings = self._fields.get(fieldname)
-        if postings is None:
-            postings = self._fields[fieldname] = _FieldPostings(self.fixed_sizes.get(fieldname))
-            self.fieldnames.add(fieldname)
-        return postings
+    def add_tokens(self, fieldname: str, docnum: int, value: str) -> int:
+        """Add a document's pre-tokenised text; returns its length in tokens."""
+        stream = self._tokens.get(fieldname)
+        if stream is None:
+            stream = self._tokens[fieldname] = _TokenStream()
+        length, size = stream.add(docnum, value)
+        self.size += size
+        return length
 
     def add(self, item) -> None:
-        """Whoosh's pool interface: one posting, (field, term, document, weight, value)."""
+        """One posting: (field, term bytes, document, weight, value bytes)."""
         fieldname, term, docnum, weight, value = item
-        self.add_document_field(fieldname, docnum, ((term, 0, weight, value),))
+        added = self._added.get(fieldname)
+        if added is None:
+            added = self._added[fieldname] = _Added()
+        self.size += added.add(term, docnum, weight, value)
 
-    def add_document_field(self, fieldname: str, docnum: int, items) -> None:
-        """All of one document's postings in one field, (term, frequency, weight, value) each."""
-        self._size += self._field(fieldname).add(docnum, items)
-        if self._size > self.limit:
-            self.save()
+    def fieldnames(self) -> list[str]:
+        return sorted(set(self._tokens) | set(self._added))
 
-    def _groups_in_memory(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
-        for fieldname in sorted(self._fields):
-            for term, docs, weights, values in self._fields[fieldname].sorted_terms():
-                yield fieldname, term, docs, weights, values
-
-    def save(self) -> None:
-        """Spill the postings held in memory to a run file."""
-        if not self._fields:
-            return
-        handle, path = tempfile.mkstemp(suffix=".run", dir=self._tempdir)
-        with os.fdopen(handle, "wb") as stream:
-            for group in self._groups_in_memory():
-                pickle.dump(group, stream, pickle.HIGHEST_PROTOCOL)
-        self._runs.append(path)
-        self._fields = {}
-        self._size = 0
-
-    def iter_postings(self) -> GroupedPostings:
-        if not self._runs:
-            return GroupedPostings(self._groups_in_memory())
-        self.save()
-        return GroupedPostings(self._merged_runs())
-
-    def _merged_runs(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
-        def read(run: int, path: str):
-            with open(path, "rb") as stream:
-                while True:
-                    try:
-                        fieldname, term, docs, weights, values = pickle.load(stream)
-                    except EOFError:
-                        return
-                    yield (fieldname, term), run, docs, weights, values
-
-        current = None
-        merged: list = []
-        for key, _, docs, weights, values in heapq.merge(*(read(i, p) for i, p in enumerate(self._runs))):
-            if key != current:
-                if current is not None:
-                    yield (*current, *merged)
-                current, merged = key, [docs, weights, values]
-            else:
-                merged[0] += docs
-                merged[1] += weights
-                merged[2] = merged[2] + values
-        if current is not None:
-            yield (*current, *merged)
+    def postings(self, fieldname: str, field) -> Postings | None:
+        stream, added = self._tokens.get(fieldname), self._added.get(fieldname)
+        positions = type(field.format) is formats.Positions
+        return _merged(
+            stream.postings(positions=positions) if stream else None,
+            added.postings(fixed_size=field.format.fixed_value_size()) if added else None,
+        )
 
     def cleanup(self) -> None:
-        for path in self._runs:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-        self._runs = []
-        self._fields = {}
+        self._tokens, self._added, self.size = {}, {}, 0
 
 
-# --- writing terms --------------------------------------------------------------------------
+# --- writing a segment's terms and postings ---------------------------------------------------
 
 
-def add_postings(self, schema, lengths, items) -> None:
-    """W3FieldWriter.add_postings for CompactPool's grouped postings (others: Whoosh's own).
+class Encoded(NamedTuple):
+    """Some terms as a segment holds them: their posting lists' bytes (for the postings file) and
+    each term's info (for the terms file)."""
 
-    Writes what W3PostingsWriter and OrderedHashWriter.add write, term by term, with the file
-    offsets counted here instead of asked of the files.
-    """
-    if not isinstance(items, GroupedPostings):
-        return whoosh_codec_base.FieldWriter.add_postings(self, schema, lengths, items)
-    if tindex_hashtype(self._tindex) != 0:
-        raise ValueError("the term index is not MD5-hashed")
-    fieldmap = self._fieldmap
-    blocklimit = self._codec._blocklimit
-    compression = self._codec._compression
-    post_write = self._postfile.raw_file().write
-    post_offset = self._postfile.tell()
-    tindex = self._tindex
-    buckets = tindex.buckets
-    key_positions = tindex.index
-    term_write = tindex.dbfile.raw_file().write
-    term_offset = tindex.dbfile.tell()
-    dumps = pickle.dumps
-    md5 = hashlib.md5
-    int_pack, terminfo_pack, lengths_pack, long_pack = _INT.pack, _TERMINFO.pack, _HASH_LENGTHS.pack, _LONG.pack
-    length_byte = _LengthBytes()
-    last_key = tindex.lastkey
-    fieldname_now = None
-    field_prefix = b""
-    fixed_size = None
-    field_lengths: list[int] = []
-    for fieldname, term, docs, weights, values in items.groups:
-        if fieldname != fieldname_now:
-            if fieldname not in fieldmap:
-                fieldmap[fieldname] = len(fieldmap)
-            field_prefix = _USHORT.pack(fieldmap[fieldname])
-            fixed_size = schema[fieldname].format.fixed_value_size()
-            fieldname_now = fieldname
-            # Each document's length in the field, decoded once (Whoosh's reader decodes per call).
-            field_lengths = _field_lengths(lengths, fieldname)
-        count = len(docs)
-        term_lengths = [field_lengths[doc] for doc in docs] if field_lengths else [0] * count
-        start_offset = post_offset
-        chunks = [_MAGIC]
-        total_weight = 0.0
-        min_length = None
-        max_length = 0
-        max_weight = 0
-        joined = isinstance(values, bytes)  # fixed-size values, back to back (CompactPool)
-        for first in range(0, count, blocklimit):
-            last = min(first + blocklimit, count)
-            if last - first == count:
-                block_docs, block_weights, block_values, block_lengths = docs, weights, values, term_lengths
-            else:
-                block_docs, block_weights = docs[first:last], weights[first:last]
-                block_lengths = term_lengths[first:last]
-                block_values = values[first * fixed_size : last * fixed_size] if joined else values[first:last]
-            n = last - first
-            if n == 1:
-                block_max = block_sum = block_weights[0]
-                ids = (block_docs[0],)
-                block_min_length = block_lengths[0] or None
-                block_max_length = block_lengths[0]
-            else:
-                block_max = max(block_weights)
-                block_sum = sum(block_weights)
-                ids = (block_docs[0], *(block_docs[i] - block_docs[i - 1] for i in range(1, n)))
-                known = [length for length in block_lengths if length]
-                block_min_length = min(known) if known else None
-                block_max_length = max(known) if known else 0
-            total_weight += block_sum
-            if block_min_length is not None and (min_length is None or block_min_length < min_length):
-                min_length = block_min_length
-            if block_max_length > max_length:
-                max_length = block_max_length
-            if block_max > max_weight:
-                max_weight = block_max
-            # The W3 block: delta-coded ids, weights (None when all 1, one number when all
-            # equal), values (joined when of fixed size, None when empty by definition).
-            if block_max == 1.0 and block_sum == n:
-                mini_weights = None
-            elif block_sum == block_max * n:
-                mini_weights = block_max
-            else:
-                mini_weights = tuple(block_weights)
-            if fixed_size is None or fixed_size < 0:
-                mini_values = tuple(block_values)
-            elif fixed_size == 0:
-                mini_values = None
-            else:
-                mini_values = block_values if joined else emptybytes.join(block_values)
-            data = dumps((ids, mini_weights, mini_values), 2)
-            level = compression if len(data) >= _MIN_COMPRESSED else 0
-            if level:
-                data = zlib.compress(data, level)
-            info = dumps(
-                (n, block_docs[-1], block_max, level, length_byte[block_min_length], length_byte[block_max_length]), 2
-            )
-            size = len(info) + len(data)
-            chunks.append(int_pack(-size if last == count else size))
-            chunks.append(info)
-            chunks.append(data)
-        block = b"".join(chunks)
-        post_write(block)
-        post_offset += len(block)
-        terminfo = terminfo_pack(
-            0,
-            total_weight,
-            count,
-            0 if min_length is None else length_byte[min_length],
-            length_byte[max_length],
-            max_weight,
-            docs[0],
-            docs[-1],
-        )
-        terminfo += long_pack(start_offset) + int_pack(post_offset - start_offset)
-        # OrderedHashWriter.add, inlined (its MD5 hash: the digest's last four bytes).
-        key = field_prefix + term
-        if key <= last_key:
-            raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
-        key_positions.append(term_offset)
-        entry = lengths_pack(len(key), len(terminfo)) + key + terminfo
-        term_write(entry)
-        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
-        buckets[hashed & 255].append((hashed, term_offset))
-        term_offset += len(entry)
-        last_key = key
-    tindex.lastkey = last_key
+    postings: np.ndarray  # uint8
+    infos: Rows  # one row per term
 
 
-def _field_lengths(lengths, fieldname: str) -> list[int]:
-    """Every document's length in the field, as W3PerDocReader.doc_field_length gives them."""
-    column = lengths._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN) if lengths else None
-    return [] if column is None else [byte_to_length(byte) for byte in column]
+def encode(postings: Postings, *, first: int, last: int, lengths: np.ndarray, fixed_size: int | None,
+           codec: whoosh3.W3Codec, offset: int) -> Encoded:  # fmt: skip
+    """Terms first..last-1 of `postings` as the W3 codec writes them; `lengths`: each document's
+    length byte in the field (0: none); `offset`: where their postings go in the postings file.
+
+    A term with fewer postings than the codec's inline limit has them inlined in its info
+    (W3TermInfo: a pickled (ids, weights, values) tuple after the statistics); the others get
+    posting blocks in the postings file."""
+    term_starts = postings.term_starts[first : last + 1]
+    p0, p1 = int(term_starts[0]), int(term_starts[-1])
+    counts = np.diff(term_starts)
+    starts = term_starts[:-1] - p0
+    docs = postings.docs[p0:p1]
+    weights = postings.weights[p0:p1]
+    values = _sliced(postings.values, p0, p1)
+    length_bytes = lengths[docs] if len(lengths) else np.zeros(len(docs), dtype=np.uint8)
+    terms = len(counts)
+    # Not a field of values empty by definition: Whoosh's reader of inlined postings gives "" for
+    # those, its block reader None.
+    inline = counts < codec._inlinelimit if fixed_size != 0 else np.zeros(terms, dtype=bool)
+    infos = np.zeros(terms, dtype=_TERM_STATS)
+    infos["flags"] = inline
+    infos["weight"] = np.add.reduceat(weights.astype(np.float64), starts)
+    infos["df"] = counts
+    infos["minlength"], infos["maxlength"] = _length_range(length_bytes, starts)
+    infos["maxweight"] = np.maximum(np.maximum.reduceat(weights, starts), 0)
+    infos["minid"] = docs[starts]
+    infos["maxid"] = docs[starts + counts - 1]
+    stats = Rows(infos.view(np.uint8), np.full(terms, _TERM_STATS.itemsize, dtype=np.int64))
+    blocked = ~inline
+    data = np.zeros(0, dtype=np.uint8)
+    extents = _empty_rows(0)
+    if blocked.any():
+        keep = np.repeat(blocked, counts)
+        lists = _posting_lists(
+            docs[keep], weights[keep], length_bytes[keep], _subset(values, keep), counts[blocked],
+            fixed_size=fixed_size, blocklimit=codec._blocklimit, compression=codec._compression,
+        )  # fmt: skip
+        data = lists.data
+        extent = np.empty(len(lists.lengths), dtype=[("offset", ">i8"), ("length", ">i4")])
+        extent["offset"] = offset + lists.starts
+        extent["length"] = lists.lengths
+        extents = Rows(extent.view(np.uint8), np.full(len(extent), extent.dtype.itemsize, dtype=np.int64))
+    inlined = _empty_rows(0)
+    if inline.any():
+        keep = np.repeat(inline, counts)
+        inlined = _inlined(docs[keep], weights[keep], _subset(values, keep), counts[inline], fixed_size=fixed_size)
+    return Encoded(data, _joined([stats, _spread(extents, blocked), _spread(inlined, inline)]))
 
 
-def tindex_hashtype(tindex) -> int:
-    return tindex.hashtype
+def _length_range(length_bytes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least and greatest length byte in each group of postings; lengths of 0 are not lengths
+    (Whoosh skips them), and a group without any has 0 for both."""
+    least = np.minimum.reduceat(np.where(length_bytes == 0, 256, length_bytes.astype(np.int16)), starts)
+    return np.where(least == 256, 0, least), np.maximum.reduceat(length_bytes, starts)
 
 
-class _LengthBytes(dict):
-    """length_to_byte, memoised (it bisects a 256-entry table on every call)."""
+def _inlined(docs: np.ndarray, weights: np.ndarray, values: Rows, counts: np.ndarray, *,
+             fixed_size: int | None) -> Rows:  # fmt: skip
+    """W3TermInfo's inlined postings, (ids, weights, values) as pickle writes them, for terms of one
+    posting each (W3PostingsWriter inlines only those below its limit; the archive's limit is 2)."""
+    if (counts != 1).any():
+        raise ValueError("only single postings are inlined")
+    terms = len(docs)
+    items = _pickled_bytes(values) if fixed_size else values  # others are pickled already
+    has_value = items.lengths > 0
+    return _joined(
+        [
+            _constant(b"\x80\x02", terms),
+            _pickled_ints(docs),
+            _constant(b"\x85", terms),  # TUPLE1
+            _pickled_floats(weights),
+            _constant(b"\x85", terms),
+            items,
+            _only(_constant(b"\x85", terms), has_value),
+            _only(_constant(b")", terms), ~has_value),  # EMPTY_TUPLE
+            _constant(b"\x87.", terms),
+        ]
+    )
 
-    def __missing__(self, length):
-        self[length] = found = length_to_byte(length)
-        return found
+
+def _posting_lists(
+    docs: np.ndarray, weights: np.ndarray, length_bytes: np.ndarray, values: Rows, counts: np.ndarray, *,
+    fixed_size: int | None, blocklimit: int, compression: int,
+) -> Rows:  # fmt: skip
+    """Each term's postings (`counts` of them, one term after the other) as W3PostingsWriter
+    writes them: the magic, then blocks of at most `blocklimit` postings."""
+    if blocklimit > 255:
+        raise ValueError("a block's posting count is written as one byte")
+    terms = len(counts)
+    per_term = (counts + blocklimit - 1) // blocklimit
+    first_block = np.cumsum(per_term) - per_term
+    block_term = np.repeat(np.arange(terms), per_term)
+    nth = np.arange(len(block_term)) - first_block[block_term]
+    block_start = (np.cumsum(counts) - counts)[block_term] + nth * blocklimit
+    block_count = np.minimum(blocklimit, counts[block_term] - nth * blocklimit)
+    blocks = len(block_start)
+    max_weight = np.maximum.reduceat(weights, block_start)
+    min_weight = np.minimum.reduceat(weights, block_start)
+    min_length, max_length = _length_range(length_bytes, block_start)
+    # The block's data: (ids delta-coded within the block; weights None when all 1, one float
+    # when all equal, else a tuple; values joined when of a fixed size, None when empty by
+    # definition, else a tuple).
+    deltas = np.diff(docs, prepend=0)
+    deltas[block_start] = docs[block_start]
+    ones = (min_weight == 1.0) & (max_weight == 1.0)
+    same = (min_weight == max_weight) & ~ones
+    several = ~(ones | same)
+    if fixed_size == 0:
+        block_values = [_constant(b"N", blocks)]
+    elif fixed_size:
+        grouped = _grouped(values, block_count)
+        block_values = [_bytes_opcodes(grouped.lengths), grouped]
+    else:
+        block_values = [_constant(b"(", blocks), _grouped(values, block_count), _constant(b"t", blocks)]
+    data = _joined(
+        [
+            _constant(b"\x80\x02(", blocks),
+            _grouped(_pickled_ints(deltas), block_count),
+            _constant(b"t", blocks),
+            _only(_constant(b"N", blocks), ones),
+            _only(_pickled_floats(max_weight), same),
+            _only(_constant(b"(", blocks), several),
+            _only(_grouped(_pickled_floats(weights), block_count), several),
+            _only(_constant(b"t", blocks), several),
+            *block_values,
+            _constant(b"\x87.", blocks),  # TUPLE3, STOP
+        ]
+    )
+    level = np.zeros(blocks, dtype=np.uint8)
+    if compression:
+        large = data.lengths >= _MIN_COMPRESSED
+        if large.any():
+            raw = data.data.tobytes()
+            packed = [
+                zlib.compress(raw[start : start + n], compression)
+                for start, n in zip(data.starts[large].tolist(), data.lengths[large].tolist(), strict=True)
+            ]
+            data = _joined([_only(data, ~large), _bytes_rows(packed, at=large, count=blocks)])
+            level[large] = compression
+    info = np.zeros(blocks, dtype=_BLOCK_INFO)
+    info["head"], info["j"], info["g"], info["end"] = b"\x80\x02(K", b"J", b"G", b"t."
+    info["k1"] = info["k2"] = info["k3"] = b"K"
+    info["count"] = block_count
+    info["last"] = docs[block_start + block_count - 1]
+    info["maxweight"] = max_weight
+    info["level"] = level
+    info["minlength"] = min_length
+    info["maxlength"] = max_length
+    size = _BLOCK_INFO.itemsize + data.lengths
+    prefix = np.where(nth == per_term[block_term] - 1, -size, size).astype(">i4")  # negative: the last
+    block_rows = _joined(
+        [
+            _only(_constant(_MAGIC, blocks), nth == 0),
+            Rows(prefix.view(np.uint8), np.full(blocks, 4, dtype=np.int64)),
+            Rows(info.view(np.uint8), np.full(blocks, _BLOCK_INFO.itemsize, dtype=np.int64)),
+            data,
+        ]
+    )
+    return _grouped(block_rows, per_term)
 
 
-def _honour_poolclass(init):
-    # Whoosh-Reloaded's SegmentWriter accepts `poolclass` and ignores it.
-    def __init__(self, ix, poolclass=None, *args, limitmb=128, **kwargs):
-        init(self, ix, None, *args, limitmb=limitmb, **kwargs)
-        if poolclass is CompactPool:
-            sizes = {name: field.format.fixed_value_size() for name, field in self.schema.items() if field.format}
-            self.pool = CompactPool(self._tempstorage, self.newsegment, limitmb=limitmb, fixed_sizes=sizes)
-        elif poolclass is not None:
-            self.pool = poolclass(self._tempstorage, self.newsegment, limitmb=limitmb)
+class FieldWriter:
+    """Writes a segment's terms (.trm) and postings (.pst) as W3FieldWriter does, a field at a
+    time from its Postings (W3FieldWriter's own interface, term by term, is not offered)."""
 
-    __init__.honours_poolclass = True
-    return __init__
+    def __init__(self, codec, storage, segment) -> None:
+        self._codec = codec
+        self._postfile = segment.create_file(storage, whoosh3.W3Codec.POSTS_EXT)
+        self._termfile = segment.create_file(storage, whoosh3.W3Codec.TERMS_EXT)
+        # filetables.HashWriter's header: magic, hash type, two unused ints.
+        header = b"HSH3" + bytes([_HASH_CRC32]) + bytes(8)
+        self._termfile.write(header)
+        self._post_offset = 0
+        self._term_offset = len(header)
+        self._hashes: list[np.ndarray] = []
+        self._entries: list[np.ndarray] = []  # where each term's entry starts in the terms file
+        self._fieldmap: dict[str, int] = {}
+        self.is_closed = False
+
+    def write_field(self, fieldname: str, field, postings: Postings, lengths: np.ndarray) -> None:
+        if fieldname in self._fieldmap:
+            raise ValueError(f"field {fieldname!r} written twice")
+        number = self._fieldmap[fieldname] = len(self._fieldmap)
+        prefix = struct.pack("!H", number)
+        fixed_size = field.format.fixed_value_size()
+        first = 0
+        while first < len(postings.terms):
+            # As many terms as make _CHUNK_POSTINGS postings (at least one).
+            limit = postings.term_starts[first] + _CHUNK_POSTINGS
+            last = max(first + 1, int(np.searchsorted(postings.term_starts, limit, side="right")) - 1)
+            encoded = encode(postings, first=first, last=last, lengths=lengths, fixed_size=fixed_size,
+                             codec=self._codec, offset=self._post_offset)  # fmt: skip
+            self._postfile.write(encoded.postings)
+            self._post_offset += len(encoded.postings)
+            self._add_terms([prefix + term for term in postings.terms[first:last]], encoded.infos)
+            first = last
+
+    def _add_terms(self, keys: list[bytes], infos: Rows) -> None:
+        """filetables.HashWriter.add for each: `!ii` (key and value lengths), key, value."""
+        count = len(keys)
+        key_rows = Rows(np.frombuffer(b"".join(keys), dtype=np.uint8), np.fromiter(map(len, keys), np.int64, count))
+        heads = np.empty((count, 2), dtype=">i4")
+        heads[:, 0] = key_rows.lengths
+        heads[:, 1] = infos.lengths
+        entries = _joined([Rows(heads.view(np.uint8).reshape(-1), np.full(count, 8, dtype=np.int64)), key_rows, infos])
+        self._termfile.write(entries.data)
+        self._entries.append(self._term_offset + entries.starts)
+        self._term_offset += len(entries.data)
+        self._hashes.append(np.fromiter(map(zlib.crc32, keys), dtype=np.uint32, count=count))
+
+    def close(self) -> None:
+        """filetables.OrderedHashWriter.close: the hash tables, their directory, the extras
+        (the field map and the key index) and their length."""
+        if self.is_closed:
+            return
+        termfile = self._termfile
+        hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, dtype=np.uint32)
+        entries = np.concatenate(self._entries) if self._entries else np.zeros(0, dtype=np.int64)
+        tables, directory = hash_tables(hashes, entries, start=self._term_offset)
+        termfile.write(tables)
+        termfile.write(directory)
+        code, index = _key_index(entries)
+        pickled = pickle.dumps({"fieldmap": self._fieldmap, "indextype": code, "indexlen": len(entries)}, -1)
+        termfile.write(pickled)
+        termfile.write(index.tobytes())
+        termfile.write(struct.pack("!i", len(pickled) + index.nbytes))
+        termfile.close()
+        self._postfile.close()
+        self.is_closed = True
 
 
-def _add_document_to_compact_pool(stock):
-    """SegmentWriter.add_document handing each field's postings to a CompactPool at once (Whoosh
-    adds them one call each); the rest as Whoosh does it. Schemas with spelling or vector fields,
-    which the archive's has not, go to Whoosh's own."""
+def _key_index(entries: np.ndarray) -> tuple[str, np.ndarray]:
+    """The entries' positions as GrowableArray keeps them: the smallest of H, i, I, q that fits
+    (its type code), written big-endian."""
+    largest = int(entries.max()) if len(entries) else 0
+    for code, dtype, bound in (("H", ">u2", 2**16), ("i", ">i4", 2**31), ("I", ">u4", 2**32)):
+        if largest < bound:
+            return code, entries.astype(dtype)
+    return "q", entries.astype(">i8")
 
-    def add_document(self, **fields):
+
+def hash_tables(hashes: np.ndarray, entries: np.ndarray, *, start: int) -> tuple[bytes, bytes]:
+    """filetables.HashWriter._write_hashes and _write_directory: 256 open-addressing tables (a
+    key's bucket is its hash's low byte, its first slot the rest modulo twice the bucket's size,
+    linear probing), then each table's position and slot count. The tables start at `start`."""
+    buckets = (hashes & 255).astype(np.int64)
+    sizes = np.bincount(buckets, minlength=256)
+    slots = 2 * sizes
+    table_starts = np.cumsum(slots) - slots
+    home = np.zeros(len(hashes), dtype=np.int64)
+    used = slots[buckets] > 0
+    home[used] = (hashes[used].astype(np.int64) >> 8) % slots[buckets[used]]
+    order = np.lexsort((home, buckets))
+    bucket, home = buckets[order], home[order]
+    nth = np.arange(len(order)) - (np.cumsum(sizes) - sizes)[bucket]
+    # In order of first slot, each entry takes the first free slot from its own: the running
+    # maximum of (first slot - n), per bucket (buckets kept apart by a large offset).
+    apart = 2 * len(order) + 1
+    slot = np.maximum.accumulate(bucket * apart + home - nth) - bucket * apart + nth if len(order) else nth
+    table = np.zeros(int(slots.sum()), dtype=[("hash", ">u4"), ("position", ">i8")])
+    fits = slot < slots[bucket]
+    table["hash"][table_starts[bucket[fits]] + slot[fits]] = hashes[order[fits]]
+    table["position"][table_starts[bucket[fits]] + slot[fits]] = entries[order[fits]]
+    # Past the table's end, probing wraps to its start (rare at half load).
+    for index in np.flatnonzero(~fits).tolist():
+        b = int(bucket[index])
+        free = int(np.flatnonzero(table["position"][table_starts[b] : table_starts[b] + slots[b]] == 0)[0])
+        table[table_starts[b] + free] = (hashes[order[index]], entries[order[index]])
+    directory = np.zeros(256, dtype=[("position", ">i8"), ("slots", ">i4")])
+    directory["position"] = start + table_starts * table.dtype.itemsize
+    directory["slots"] = slots
+    return table.tobytes(), directory.tobytes()
+
+
+class _Codec(whoosh3.W3Codec):
+    """The W3 codec with FieldWriter, inlining the postings of terms found in one document (most
+    of the archive's n-grams: a term info is then all a search reads of them); segments record
+    Whoosh's own codec, so no reader needs this class."""
+
+    def __init__(self) -> None:
+        super().__init__(inlinelimit=2)
+
+    def field_writer(self, storage, segment) -> FieldWriter:
+        return FieldWriter(self, storage, segment)
+
+    def new_segment(self, storage, indexname):
+        return whoosh3.W3Segment(whoosh3.W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+
+
+def _length_bytes(perdoc, fieldname: str, doc_count: int) -> np.ndarray:
+    """Each document's length byte in the field, as the segment's per-document writer stored it."""
+    column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    found = np.zeros(doc_count, dtype=np.uint8)
+    if column is not None and column._count:
+        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        found[: len(stored)] = stored
+    return found
+
+
+class BulkWriter(whoosh_writing.SegmentWriter):
+    """A SegmentWriter whose postings are written in bulk (see the module's docstring). Past
+    `limitmb` of pooled postings it closes its segment and starts another; the commit adds them all."""
+
+    def __init__(self, ix, *, limitmb: int = 256, **kwargs) -> None:
+        super().__init__(ix, codec=_Codec(), limitmb=limitmb, **kwargs)
+        self.limit = limitmb * 1024 * 1024
+        self.pool = Pool()
+        self.written: list = []  # segments closed, for the commit's TOC
+
+    def add_document(self, **fields) -> None:
         schema = self.schema
-        if not isinstance(self.pool, CompactPool) or any(field.separate_spelling() or field.vector for field in schema):
-            return stock(self, **fields)
+        if any(field.separate_spelling() or field.vector for field in schema):  # not the archive's
+            return super().add_document(**fields)
         self._check_state()
-        perdocwriter, docnum = self.perdocwriter, self.docnum
+        perdocwriter, docnum, pool = self.perdocwriter, self.docnum, self.pool
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
@@ -491,12 +815,13 @@ def _add_document_to_compact_pool(stock):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    items = list(field.index(value))
-                    if boost != 1.0:
-                        items = [(term, freq, weight * boost, data) for term, freq, weight, data in items]
-                    if field.scorable:
-                        length = sum(item[1] for item in items)
-                    self.pool.add_document_field(fieldname, docnum, items)
+                    if boost == 1.0 and takes_tokens(field):
+                        length = pool.add_tokens(fieldname, docnum, value)
+                    else:
+                        for term, freq, weight, data in field.index(value):
+                            pool.add((fieldname, term, docnum, weight * boost, data))
+                            if field.scorable:
+                                length += freq
                 stored = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
@@ -507,9 +832,50 @@ def _add_document_to_compact_pool(stock):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+        if pool.size > self.limit:
+            self._next_segment()
 
-    add_document.compact = True
-    return add_document
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        perdoc = self.per_document_reader()
+        try:
+            for fieldname in self.pool.fieldnames():
+                field = self.schema[fieldname]
+                postings = self.pool.postings(fieldname, field)
+                if postings is not None:
+                    lengths = _length_bytes(perdoc, fieldname, self.docnum)
+                    self.fieldwriter.write_field(fieldname, field, postings, lengths)
+        finally:
+            perdoc.close()
+        self.fieldwriter.close()
+
+    def _next_segment(self) -> None:
+        """Close the segment written so far and start a new, empty one."""
+        self.written.append(self._finalize_segment())
+        codec = self.codec
+        self.newsegment = codec.new_segment(self.storage, self.indexname)
+        self.perdocwriter = codec.per_document_writer(self.storage, self.newsegment)
+        self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
+        self.pool = Pool()
+        self.docnum = self.docbase = 0
+        self._added = False
+
+    def commit(self, mergetype=None, optimize=None, merge=None) -> None:
+        self._check_state()
+        segments = self._merge_segments(mergetype, optimize, merge) + self.written
+        if self._added:
+            segments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
+
+    def cancel(self) -> None:
+        super().cancel()
+        for segment in self.written:
+            for name in segment.list_files(self.storage):
+                self.storage.delete_file(name)
+        self.written = []
 
 
 def random_name(size: int = 28) -> str:
@@ -519,38 +885,7 @@ def random_name(size: int = 28) -> str:
     return "".join(secrets.choice(whoosh_util.IDCHARS) for _ in range(size))
 
 
-def _ending_with_parent(run):
-    # A rebuild's writer processes (MpWriter's SubWriterTask) wait on a job queue whose other end
-    # their siblings hold: killed, the parent would leave them waiting for ever.
-    def run_until_parent_dies(self):
-        die_with_parent(self._parent_pid)
-        return run(self)
-
-    run_until_parent_dies.ends_with_parent = True
-    return run_until_parent_dies
-
-
-def _remembering_parent(start):
-    def start_remembering_parent(self):
-        self._parent_pid = os.getpid()
-        return start(self)
-
-    return start_remembering_parent
-
-
 def install() -> None:
-    """Route Whoosh's field indexing and W3 term writing through this module (idempotent);
-    writers opened with `poolclass=CompactPool` then keep their postings in one."""
-    whoosh_fields.FieldType.index = fast_index
-    whoosh3.W3FieldWriter.add_postings = add_postings
-    for module in (whoosh_util, whoosh_writing, whoosh_multiproc, whoosh_codec_base, whoosh_compound, whoosh_filestore):
+    """Whoosh's segment ids and temporary names from `random_name` (idempotent)."""
+    for module in (whoosh_util, whoosh_writing, whoosh_codec_base, whoosh_compound, whoosh_filestore):
         module.random_name = random_name
-    task = whoosh_multiproc.SubWriterTask
-    if not getattr(task.run, "ends_with_parent", False):
-        task.start = _remembering_parent(task.start)
-        task.run = _ending_with_parent(task.run)
-    writer = whoosh_writing.SegmentWriter
-    if not getattr(writer.__init__, "honours_poolclass", False):
-        writer.__init__ = _honour_poolclass(writer.__init__)
-    if not getattr(writer.add_document, "compact", False):
-        writer.add_document = _add_document_to_compact_pool(writer.add_document)

@@ -53,7 +53,7 @@ class SearchEngine(Protocol):
     def apply(self, *, documents: Iterable[dict], removed_ids: Iterable[str]) -> None:
         """Add or replace these documents and remove those ids, at once."""
 
-    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
+    def build_fresh(self, *, documents: Iterable[dict]) -> None:
         """Build a complete new index from these documents, then swap it in for the live one."""
 
     def ranked(

@@ -385,12 +385,11 @@ class ElasticEngine:
         _raise_for_failures(self.cluster.bulk(actions=[*removals, *additions]))
         self.cluster.refresh(index=self.index)
 
-    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
+    def build_fresh(self, *, documents: Iterable[dict]) -> None:
         """Load a new concrete index, then move the alias to it in one step and drop the old ones.
 
         Searches use the old index until the swap; a failure before it deletes the new index and
-        leaves the alias as it was. `processes` is the Whoosh engine's: documents come prepared,
-        and the cluster indexes them in parallel on its own.
+        leaves the alias as it was.
         """
         name = self._new_index_name()
         self.cluster.create_index(name=name, body=index_mapping())

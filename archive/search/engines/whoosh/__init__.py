@@ -51,8 +51,8 @@ class WhooshEngine:
     def apply(self, *, documents: Iterable[dict], removed_ids: Iterable[str]) -> None:
         self.backend.apply(documents=documents, removed_ids=removed_ids)
 
-    def build_fresh(self, *, documents: Iterable[dict], processes: int = 1) -> None:
-        self.backend.build_fresh(documents=documents, processes=processes)
+    def build_fresh(self, *, documents: Iterable[dict]) -> None:
+        self.backend.build_fresh(documents=documents)
 
     def state(self) -> str:
         try:
