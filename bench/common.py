@@ -180,8 +180,9 @@ def load_of(uptime_line: str) -> str:
 
 def commit_of(code: Path) -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=code, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=code, capture_output=True,
-                           text=True).stdout.strip()  # fmt: skip
+    # Results written by a run in progress are no change to the code measured.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"],
+                           cwd=code, capture_output=True, text=True).stdout.strip()  # fmt: skip
     return done.stdout.strip() + (" (uncommitted changes)" if dirty else "")
 
 
