@@ -37,8 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import search as bench_search
 from common import REPO, RESULTS, commit_of, environment, load_of, percentile, uptime
 
-from tests.support import realtext
-
 BASE_DIR = REPO
 HOST = "127.0.0.1"
 ENDPOINTS = ["/search/", "/api/search"]
@@ -118,7 +116,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads per worker")
     parser.add_argument("--out", default="load", help="results file stem under bench/results/")
-    parser.add_argument("--per-class", type=int, default=5, help="queries of each bench/search.py class")
+    parser.add_argument("--per-class", type=int, default=10, help="queries of each bench/search.py class")
     args = parser.parse_args()
     args.clients = max(1, min(args.clients, 256))
     args.seconds = max(1.0, min(args.seconds, 600.0))
@@ -126,8 +124,8 @@ def main() -> None:
     if not data_dir.is_dir():
         raise SystemExit(f"{data_dir}: no such directory")
 
-    queries_asked = [q for _, q in bench_search.queries(list(realtext.pages(count=bench_search.REAL_POSTS)),
-                                                         limit=args.per_class, seed=16)]  # fmt: skip
+    drawn = bench_search.queries(pages=bench_search.REAL_POSTS, limit=args.per_class, seed=bench_search.SEED)
+    queries_asked = [query for _, query in drawn]
     env = server_env(data_dir)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
