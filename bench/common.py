@@ -170,7 +170,8 @@ def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    # In UTC: Django sets TZ to its TIME_ZONE in the processes it runs in.
+    return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
 def load_of(uptime_line: str) -> str:
