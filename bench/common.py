@@ -133,6 +133,21 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
+def tree_cpu_s(root: int) -> float:
+    """User + system CPU time so far of a process and its live descendants, in seconds."""
+    tree, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stream:
+                fields = stream.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            pass
+        todo.extend(tree.get(pid, ()))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
     """Run a command; wall time, exit status, output, the peak RSS of its process tree (sampled), and
     the largest peak of any one process in it (the kernel's ru_maxrss, exact)."""

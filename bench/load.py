@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search as bench_search
-from common import REPO, RESULTS, commit_of, environment, load_of, percentile, uptime
+from common import REPO, RESULTS, commit_of, environment, load_of, percentile, tree_cpu_s, uptime
 
 BASE_DIR = REPO
 HOST = "127.0.0.1"
@@ -139,7 +139,7 @@ def main() -> None:
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
     try:
         wait_until_up(port, server)
-        load_before = uptime()
+        load_before, cpu_before = uptime(), tree_cpu_s(server.pid)
         queries = itertools.cycle([(e, q) for q in queries_asked for e in ENDPOINTS])
         lock = threading.Lock()
         samples: list = []
@@ -154,7 +154,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        load_after = uptime()
+        load_after, server_cpu = uptime(), tree_cpu_s(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -175,6 +175,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "queries": queries_asked,
         "results": summarise(samples, elapsed),
+        "server_cpu_s": round(server_cpu, 1),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -195,6 +196,16 @@ def main() -> None:
             f"| {endpoint} | {row['requests']} | {row['requests_per_s']} | {row['p50_ms']} | {row['p95_ms']} |"
             f" {row['p99_ms']} | {row['errors']}{kinds} |"
         )
+    requests = result["results"]["all"]["requests"]
+    if requests:
+        per_request = server_cpu * 1000 / requests
+        lines += [
+            "",
+            f"The server's processes used {server_cpu:.1f} s of CPU in all ({elapsed:.0f} s of wall time): "
+            f"{per_request:.0f} ms of CPU a request, so {os.cpu_count()} idle cores would serve about "
+            f"{os.cpu_count() * 1000 / per_request:.0f} requests/s. The machine is shared (load average above): "
+            "the latencies include the time the server waited for a core.",
+        ]
     (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
