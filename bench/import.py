@@ -30,131 +30,13 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
-WORK = REPO / "bench" / "work"  # gitignored
-SAMPLE_SECONDS = 0.05
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def render(count: int, directory: Path) -> int:
-    """Write `count` realtext pages under `directory`; returns their total size in bytes."""
-    sys.path.insert(0, str(REPO))
-    from tests.support import realtext
-
-    total = 0
-    for page in realtext.pages(count=count):
-        path = directory / page.name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = page.data
-        path.write_bytes(data)
-        total += len(data)
-    return total
-
-
-# --- measuring a process tree ------------------------------------------------------------------
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                fields = stream.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        tree.setdefault(int(fields[1]), []).append(int(entry.name))
-    return tree
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", "rb") as stream:
-            for line in stream:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (shared pages counted in each)."""
-    tree, total, todo = _children(), 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += _rss_kb(pid)
-        todo.extend(tree.get(pid, ()))
-    return total / 1024
-
-
-def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
-    """Run a command; wall time, exit status, output, the peak RSS of its process tree (sampled), and
-    the largest peak of any one process in it (the kernel's ru_maxrss, exact)."""
-    import resource
-
-    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    peak = 0.0
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        import threading
-
-        def pump(source, sink):
-            for line in source:
-                sink.write(line)
-
-        threads = [threading.Thread(target=pump, args=pair) for pair in ((process.stdout, out), (process.stderr, err))]
-        for thread in threads:
-            thread.start()
-        while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
-            time.sleep(SAMPLE_SECONDS)
-        wall = time.perf_counter() - started
-        for thread in threads:
-            thread.join()
-        out.seek(0)
-        err.seek(0)
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = usage.ru_utime + usage.ru_stime - usage_before.ru_utime - usage_before.ru_stime
-        largest = usage.ru_maxrss / 1024 if usage.ru_maxrss > usage_before.ru_maxrss else None
-        return {"wall_s": wall, "returncode": process.returncode, "stdout": out.read(), "stderr": err.read(),
-                "peak_rss_mb": peak, "largest_process_mb": largest, "cpu_s": cpu}  # fmt: skip
-
-
-# --- ours ----------------------------------------------------------------------------------------
-
-
-def manage(code: Path) -> list[str]:
-    python = code / ".venv" / "bin" / "python"
-    return [str(python if python.exists() else Path(sys.executable)), str(code / "manage.py")]
-
-
-def run_ours(code: Path, folder: Path, data_dir: Path, extra: list[str]) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("SEARCH_URL", None)
-    env["ARCHIVE_DATA_DIR"] = str(data_dir)
-    subprocess.run([*manage(code), "migrate", "-v0"], env=env, cwd=code, check=True)
-    result = run_measured([*manage(code), "import_seeds", str(folder), *extra], env=env, cwd=code)
-    summary = [line for line in result["stdout"].splitlines() if "imported" in line]
-    result["summary"] = summary[-1] if summary else ""
-    with sqlite3.connect(data_dir / "archive.sqlite3") as db:
-        result["articles"] = db.execute("SELECT count(*) FROM archive_article").fetchone()[0]
-        result["queued"] = db.execute("SELECT count(*) FROM archive_indextask").fetchone()[0]
-    check = subprocess.run([*manage(code), "check_index"], env=env, cwd=code, capture_output=True, text=True)
-    result["check_index"] = (check.stdout.strip().splitlines() or [""])[-1] + f" (exit {check.returncode})"
-    return result
-
+from common import REPO, RESULTS, WORK, commit_of, import_pages, load_of, render, run_measured, uptime
 
 # --- FTS5 ----------------------------------------------------------------------------------------
 
@@ -194,17 +76,6 @@ def run_fts5(folder: Path, work: Path) -> dict:
 # --- the report ----------------------------------------------------------------------------------
 
 
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
-def commit_of(code: Path) -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=code, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=code, capture_output=True,
-                           text=True).stdout.strip()  # fmt: skip
-    return done.stdout.strip() + (" (uncommitted changes)" if dirty else "")
-
-
 def write_report(rows: list[dict], path: Path) -> None:
     lines = [
         "# Import benchmark",
@@ -232,7 +103,7 @@ def write_report(rows: list[dict], path: Path) -> None:
             f"| {row['fts5_wall_s']:.1f} s "
             f"| {row['n'] / row['fts5_wall_s']:.0f} | {row['fts5_rss_mb']:.0f} MB | {ratio:.1f}× "
             f"| {row['summary']}; exit {row['returncode']}; {row['articles']:,} articles, {row['queued']} queued; "
-            f"check_index: {row['check_index']} | {_load(row['uptime_before'])} → {_load(row['uptime_after'])} |"
+            f"check_index: {row['check_index']} | {load_of(row['uptime_before'])} → {load_of(row['uptime_after'])} |"
         )
     lines += ["", "Raw figures: `bench/results/import.json`.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -240,10 +111,6 @@ def write_report(rows: list[dict], path: Path) -> None:
 
 def _cpu(row: dict) -> str:
     return f"{row['cpu_s']:.0f} s" if row.get("cpu_s") is not None else "–"
-
-
-def _load(uptime_line: str) -> str:
-    return uptime_line.rsplit("load average:", 1)[-1].strip()
 
 
 def main() -> None:
@@ -273,7 +140,7 @@ def main() -> None:
             size = render(n, folder)
             print(f"--- {n:,} pages ({size / 1e6:.1f} MB) in {folder}", flush=True)
             before = uptime()
-            ours = run_ours(code, folder, work / "data", extra)
+            ours = import_pages(code, folder, work / "data", extra)
             fts5 = run_fts5(folder, work)
             after = uptime()
             row = {

@@ -1,13 +1,16 @@
 """Load test by hand (not part of the suite): gunicorn in production settings, N concurrent clients.
 
     .venv/bin/python bench/load.py --data-dir var            # the seeds, as `make run` leaves them
-    .venv/bin/python bench/load.py --data-dir bench/work/search-20000-... --clients 16 --seconds 30
+    .venv/bin/python bench/load.py --data-dir bench/work/import-100000-…/data --clients 16 --seconds 60 \
+        --out load-100000
 
 Starts `gunicorn config.wsgi -w WORKERS -b 127.0.0.1:PORT` with DJANGO_DEBUG=0, a random secret key,
 DJANGO_ALLOWED_HOSTS=127.0.0.1, DJANGO_SECURE_SSL_REDIRECT=0 and the rate limit off, on the given
 ARCHIVE_DATA_DIR (migrated, static files collected, index checked); drives /search/?q= and /api/search?q= from
-threads for a bounded time, only to 127.0.0.1; reports requests/s, p50/p95/p99 latency and
-errors per endpoint; writes bench/results/load.json and load.md (or --out NAME).
+threads for a bounded time, only to 127.0.0.1, with the queries bench/search.py draws by rule from the
+real posts (`--per-class` of each class); reports requests/s, p50/p95/p99 latency and errors per
+endpoint, with the commit measured and the machine's load (`uptime`) before and after; writes
+bench/results/load.json and load.md (or --out NAME).
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS = BASE_DIR / "bench" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import search as bench_search
+from common import REPO, RESULTS, commit_of, environment, load_of, percentile, tree_cpu_s, uptime
+
+BASE_DIR = REPO
 HOST = "127.0.0.1"
-QUERIES = [
-    "口罩", "复工复产", "復工復產", "华强北", "新冠肺炎", "Shenzhen", '"nucleic acid"', "resumption", "寶安",
-    "东莞 口罩", "复工 OR 口罩", "复工复产 -东莞", "title:精度", "蛰伏", "COVID-19", "zzqxjvw", "疫情 防控 企业",
-]  # fmt: skip
 ENDPOINTS = ["/search/", "/api/search"]
 
 
@@ -46,17 +49,7 @@ def free_port() -> int:
 
 
 def server_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_")) and k != "DATABASE_URL"}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        ARCHIVE_DATA_DIR=str(data_dir),
-        ARCHIVE_SEARCH_RATE_LIMIT="0",
-        ARCHIVE_LOG_LEVEL="WARNING",
-    )
-    return env
+    return {**environment(data_dir), "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": HOST}
 
 
 def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -96,13 +89,6 @@ def client_loop(port: int, stop_at: float, queries, samples: list, lock: threadi
         samples.extend(local)
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def summarise(samples: list, seconds: float) -> dict:
     report = {}
     for endpoint in [*ENDPOINTS, "all"]:
@@ -112,9 +98,9 @@ def summarise(samples: list, seconds: float) -> dict:
         report[endpoint] = {
             "requests": len(rows),
             "requests_per_s": round(len(rows) / seconds, 1),
-            "p50_ms": round(percentile(latencies, 0.50), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1),
-            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "p50_ms": round(percentile(latencies, 50) if latencies else 0.0, 1),
+            "p95_ms": round(percentile(latencies, 95) if latencies else 0.0, 1),
+            "p99_ms": round(percentile(latencies, 99) if latencies else 0.0, 1),
             "mean_ms": round(statistics.fmean(latencies), 1) if latencies else 0.0,
             "errors": len(errors),
             "error_kinds": sorted({str(s[2]) for s in errors}),
@@ -130,6 +116,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads per worker")
     parser.add_argument("--out", default="load", help="results file stem under bench/results/")
+    parser.add_argument("--per-class", type=int, default=10, help="queries of each bench/search.py class")
     args = parser.parse_args()
     args.clients = max(1, min(args.clients, 256))
     args.seconds = max(1.0, min(args.seconds, 600.0))
@@ -137,6 +124,8 @@ def main() -> None:
     if not data_dir.is_dir():
         raise SystemExit(f"{data_dir}: no such directory")
 
+    drawn = bench_search.queries(pages=bench_search.REAL_POSTS, limit=args.per_class, seed=bench_search.SEED)
+    queries_asked = [query for _, query in drawn]
     env = server_env(data_dir)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
@@ -150,7 +139,8 @@ def main() -> None:
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
     try:
         wait_until_up(port, server)
-        queries = itertools.cycle([(e, q) for q in QUERIES for e in ENDPOINTS])
+        load_before, cpu_before = uptime(), tree_cpu_s(server.pid)
+        queries = itertools.cycle([(e, q) for q in queries_asked for e in ENDPOINTS])
         lock = threading.Lock()
         samples: list = []
         started = time.monotonic()
@@ -164,6 +154,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        load_after, server_cpu = uptime(), tree_cpu_s(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -175,12 +166,16 @@ def main() -> None:
     result = {
         "data_dir": str(data_dir.relative_to(BASE_DIR) if data_dir.is_relative_to(BASE_DIR) else data_dir),
         "articles": int((from_db.stdout.strip().splitlines() or ["0"])[-1]),
+        "commit": commit_of(BASE_DIR),
+        "uptime_before": load_before,
+        "uptime_after": load_after,
         "clients": args.clients,
         "seconds": round(elapsed, 1),
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "queries": QUERIES,
+        "queries": queries_asked,
         "results": summarise(samples, elapsed),
+        "server_cpu_s": round(server_cpu, 1),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -188,7 +183,9 @@ def main() -> None:
         f"# Load test: {result['articles']} articles, {args.clients} clients, {result['seconds']} s",
         "",
         f"gunicorn -w {args.workers} --threads {args.threads}, DEBUG off, rate limit off, {os.cpu_count()} CPUs;"
-        f" {len(QUERIES)} queries cycled over /search/ and /api/search. Produced by `bench/load.py`.",
+        f" {len(queries_asked)} queries drawn from the real posts by rule (bench/search.py's classes, {args.per_class}"
+        f" of each) cycled over /search/ and /api/search. Produced by `bench/load.py`. Commit {result['commit']};"
+        f" load average {load_of(load_before)} before, {load_of(load_after)} after.",
         "",
         "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -199,6 +196,16 @@ def main() -> None:
             f"| {endpoint} | {row['requests']} | {row['requests_per_s']} | {row['p50_ms']} | {row['p95_ms']} |"
             f" {row['p99_ms']} | {row['errors']}{kinds} |"
         )
+    requests = result["results"]["all"]["requests"]
+    if requests:
+        per_request = server_cpu * 1000 / requests
+        lines += [
+            "",
+            f"The server's processes used {server_cpu:.1f} s of CPU in all ({elapsed:.0f} s of wall time): "
+            f"{per_request:.0f} ms of CPU a request, so {os.cpu_count()} idle cores would serve about "
+            f"{os.cpu_count() * 1000 / per_request:.0f} requests/s. The machine is shared (load average above): "
+            "the latencies include the time the server waited for a core.",
+        ]
     (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

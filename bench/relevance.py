@@ -26,7 +26,6 @@ import os
 import platform
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -34,34 +33,20 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
-WORK = REPO / "bench" / "work"  # gitignored
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO, RESULTS, WORK, Fts5, environment, start_django
+
 sys.path.insert(0, str(REPO))
 
-from tests.support import realtext  # noqa: E402
-from tests.support.relevance import CLASSES, fold, query_table  # noqa: E402
+from tests.support import realtext
+from tests.support.relevance import CLASSES, query_table
 
 PER_PAGE = 100
 
 
 def git(code: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=code, capture_output=True, text=True).stdout.strip()
-
-
-def environment(data_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "ARCHIVE_DATA_DIR": str(data_dir),
-        "ARCHIVE_INDEX_DIR": str(data_dir / "whoosh_index"),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'archive.sqlite3'}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40),
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "ARCHIVE_SEARCH_RATE_LIMIT": "0",
-        "ARCHIVE_LOG_LEVEL": "WARNING",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }
 
 
 def import_folder(*, code: Path, folder: Path, data_dir: Path) -> float:
@@ -73,17 +58,6 @@ def import_folder(*, code: Path, folder: Path, data_dir: Path) -> float:
     took = time.perf_counter() - started
     print(done.stdout.decode().strip()[-300:])
     return took
-
-
-def start_django(*, code: Path, data_dir: Path) -> None:
-    os.environ.update(environment(data_dir))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(code))
-    for name in [name for name in sys.modules if name == "archive" or name.startswith(("archive.", "config."))]:
-        del sys.modules[name]
-    import django
-
-    django.setup()
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -119,43 +93,6 @@ class Ours:
         return names, count, first_ms, unhighlighted
 
 
-class Fts5:
-    """SQLite FTS5 trigram over the same searchable paragraphs, OpenCC t2s and tw2sp on both sides."""
-
-    def __init__(self) -> None:
-        import opencc
-
-        from archive.models import Article
-
-        self.t2s, self.tw2sp = opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp")
-        self.db = sqlite3.connect(":memory:")
-        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(name UNINDEXED, body, tokenize='trigram')")
-        started = time.perf_counter()
-        rows = []
-        for article in Article.objects.prefetch_related("paragraphs"):
-            texts = [article.title] + [p.text for p in article.paragraphs.all() if not p.is_boilerplate]
-            rows.append((article.source_file, "\n".join(self.forms("\n".join(texts)))))
-        self.db.executemany("INSERT INTO docs(name, body) VALUES (?, ?)", rows)
-        self.db.commit()
-        self.build_seconds = time.perf_counter() - started
-
-    def forms(self, text: str) -> list[str]:
-        folded = fold(text)
-        return list(dict.fromkeys([self.t2s.convert(folded), self.tw2sp.convert(folded)]))
-
-    def search(self, query: str) -> tuple[list[str], float]:
-        started = time.perf_counter()
-        names: set[str] = set()
-        for form in self.forms(query):
-            if len(form) >= 3:
-                quoted = '"' + form.replace('"', '""') + '"'
-                rows = self.db.execute("SELECT name FROM docs WHERE docs MATCH ?", (quoted,))
-            else:  # the trigram index cannot serve it (LIKE would silently find nothing): a full scan
-                rows = self.db.execute("SELECT name FROM docs WHERE instr(body, ?) > 0", (form,))
-            names.update(name for (name,) in rows)
-        return sorted(names), (time.perf_counter() - started) * 1000
-
-
 def score(found: set[str], expected: frozenset[str]) -> tuple[int, int, int]:
     return len(found & expected), len(found), len(expected)
 
@@ -178,7 +115,7 @@ def main() -> None:
     import_seconds = import_folder(code=code, folder=folder, data_dir=data_dir)
     print(f"import_seeds: {import_seconds:.1f} s")
     start_django(code=code, data_dir=data_dir)
-    fts = Fts5()
+    fts = Fts5(data_dir / "archive.sqlite3")
     ours = Ours()
 
     tables = {kind: query_table(pages, kind=kind, limit=args.per_class) for kind in CLASSES}
@@ -195,8 +132,9 @@ def main() -> None:
             timings["ours"].append(ms)
             unhighlighted[kind] += bare
             count_wrong[kind] += count != len(found)
-            fts_found, fts_ms = fts.search(query.text)
-            timings["fts5"].append(fts_ms)
+            started = time.perf_counter()
+            fts_found = fts.names(query.text)
+            timings["fts5"].append((time.perf_counter() - started) * 1000)
             for engine, got in (("ours", found), ("fts5", set(fts_found))):
                 hit, returned, wanted = score(got, query.expected)
                 row = totals[kind][engine]

@@ -1,42 +1,34 @@
-"""Scale benchmark: how DB load, index build, index size, memory and search latency grow with N.
+"""Scale benchmark: how the import, the index, memory and search latency grow with N, on real text.
 
-Run by hand, never by the test suite (needs the `bench` extra: `pip install matplotlib`):
+Run by hand, never by the test suite (the plot needs the `bench` extra: `pip install matplotlib`):
 
-    .venv/bin/python bench/scale.py                           # 1,000, 5,000 and 20,000 articles
-    .venv/bin/python bench/scale.py --sizes 1000,5000,20000,100000
+    .venv/bin/python bench/scale.py --sizes 3500,20000,100000    # bench/search.py at each N
+    .venv/bin/python bench/scale.py --replot                     # fits and plot from scale.csv only
 
-Each size runs in its own child process (`--one N`), so Django's settings point at a fresh data
-directory and the peak memory (ru_maxrss) is that size's alone. The children run from a snapshot of
-the committed HEAD (`git archive`), so other engineers' uncommitted edits in a shared working tree
-are not measured (nor break the run); `--working-tree` measures the working tree instead.
-The corpus, the database load and the query list are bench/search.py's. Writes
-bench/results/scale.csv and bench/results/scale.png, then fits power laws (y = a * N^b) to the
-measured points and prints where search p95 crosses 100 ms and where the index build crosses one
-hour on this machine.
+Each size is one `bench/search.py --pages N` run in a child process (render N real pages,
+`import_seeds` them, ask the searches through HTTP), which puts its row into
+bench/results/scale.csv; bench/search.py does the same when run alone. The CSV keeps the rows of
+every corpus: `synthetic` rows are the earlier runs on the seeds' own sentences, bulk-loaded
+(db_load_s, index_s: a rebuild; peak RSS of the process and of the writer children), `real` rows
+are import_seeds on real pages (import_s; peak RSS of the import's process tree). Search figures
+are cold (postings cache emptied before each query): in-process `search_articles` for synthetic
+rows, the HTTP API and search page for real rows, whose warm and FTS5 figures have columns too.
+Power laws (y = a * N^b) fitted to each corpus's rows say where search p95 crosses 100 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
-import os
-import resource
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import search as bench_search  # bench/search.py: corpus builder, DB load, query list, timings
+from common import RESULTS, load_of, percentile
 
-REPO = bench_search.REPO
-RESULTS = bench_search.RESULTS
-WORK = bench_search.WORK
 COLUMNS = [
     "articles",
     "paragraphs",
@@ -54,71 +46,72 @@ COLUMNS = [
     "cpus",
     "commit",
     "search_code_dirty",
+    "corpus",
+    "import_s",
+    "search_warm_p50_ms",
+    "search_warm_p95_ms",
+    "fts5_p95_ms",
 ]
-
-
+TEXT = ("commit", "search_code_dirty", "corpus")
 INTS = ("articles", "paragraphs", "cpus")
 
 
 def _parse(column: str, value: str) -> object:
-    if column in ("commit", "search_code_dirty"):
+    if column in TEXT:
         return value
+    if value in ("", None):
+        return None
     return int(float(value)) if column in INTS else float(value)
 
 
-def _rss_mb(who: int) -> float:
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
+def read_rows(results_dir: Path) -> list[dict]:
+    path = results_dir / "scale.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        rows = [{k: _parse(k, v) for k, v in r.items()} for r in csv.DictReader(handle)]
+    for row in rows:
+        row["corpus"] = row.get("corpus") or "synthetic"  # rows written before the column existed
+    return rows
 
 
-def measure_one(n: int, *, seed: int, repeat: int) -> dict:
-    """One size, in this (fresh) process; returns one CSV row."""
-    load_start = os.getloadavg()[0]
-    WORK.mkdir(parents=True, exist_ok=True)
-    data_dir = Path(tempfile.mkdtemp(prefix=f"scale-{n}-", dir=WORK))
-    try:
-        bench_search.setup_django(data_dir)
-        from django.core.management import call_command
+def put_row(row: dict, results_dir: Path) -> None:
+    """Add the row, or replace the one of the same corpus and N; the others stay."""
+    rows = [r for r in read_rows(results_dir) if (r["corpus"], r["articles"]) != (row["corpus"], row["articles"])]
+    rows.append(row)
+    rows.sort(key=lambda r: (r["corpus"] != "synthetic", r["articles"]))
+    with (results_dir / "scale.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({k: ("" if r.get(k) is None else r.get(k)) for k in COLUMNS} for r in rows)
 
-        from archive.search import indexing, queue
 
-        articles = bench_search.generate(n, seed, bench_search.build_pools())
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        bench_search.load_database(articles)
-        db_load_s = time.perf_counter() - started
-
-        started = time.perf_counter()
-        with queue.writer_lock(blocking=True):
-            indexing.rebuild()
-        index_s = time.perf_counter() - started
-        index_bytes = bench_search.dir_bytes(Path(os.environ["ARCHIVE_INDEX_DIR"]))
-        # Peak after the build: the parent holds the documents, the children (large builds) write.
-        peak_self, peak_children = _rss_mb(resource.RUSAGE_SELF), _rss_mb(resource.RUSAGE_CHILDREN)
-
-        latency, _, _ = bench_search.time_ours(bench_search.QUERIES, repeat)
-        version = bench_search.code_version()  # a snapshot is no git checkout: the parent says what it is
-        if os.environ.get("SCALE_COMMIT"):
-            version = {"commit": os.environ["SCALE_COMMIT"], "search_code_dirty": bool(os.environ.get("SCALE_DIRTY"))}
-        return {
-            "articles": n,
-            "paragraphs": sum(len(a.paragraphs) for a in articles),
-            "corpus_mb": round(sum(a.size() for a in articles) / 1e6, 2),
-            "db_load_s": round(db_load_s, 2),
-            "index_s": round(index_s, 2),
-            "index_mb": round(index_bytes / 1e6, 2),
-            "peak_rss_mb": peak_self,
-            "peak_rss_children_mb": peak_children,
-            "search_p50_ms": latency["p50_ms"],
-            "search_p95_ms": latency["p95_ms"],
-            "search_max_ms": latency["max_ms"],
-            "load_avg_start": round(load_start, 2),
-            "load_avg_end": round(os.getloadavg()[0], 2),
-            "cpus": os.cpu_count(),
-            "commit": version["commit"],
-            "search_code_dirty": version["search_code_dirty"],
-        }
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+def real_row(record: dict) -> dict:
+    """The scale.csv row of a bench/search.py record (cold and warm: both endpoints together)."""
+    latency = record["latency"]
+    cold = [ms for row in record["per_query"] for key in ("cold /api/search", "cold /search/") for ms in row[key]]
+    warm = [ms for row in record["per_query"] for key in ("warm /api/search", "warm /search/") for ms in row[key]]
+    imported = record.get("import") or {}
+    return {
+        "articles": record["articles"],
+        "paragraphs": record["paragraphs"],
+        "corpus_mb": record["text_mb"],
+        "index_mb": record["index_mb"],
+        "peak_rss_mb": imported.get("peak_rss_mb"),
+        "search_p50_ms": round(percentile(cold, 50), 1),
+        "search_p95_ms": round(percentile(cold, 95), 1),
+        "search_max_ms": round(max(cold), 1),
+        "load_avg_start": float(load_of(record["uptime_before"]).split(",")[0]),
+        "load_avg_end": float(load_of(record["uptime_after"]).split(",")[0]),
+        "cpus": record["machine"]["cpus"],
+        "commit": record["commit"].split()[0],
+        "search_code_dirty": "uncommitted" in record["commit"],
+        "corpus": "real",
+        "import_s": imported.get("wall_s"),
+        "search_warm_p50_ms": round(percentile(warm, 50), 1),
+        "search_warm_p95_ms": round(percentile(warm, 95), 1),
+        "fts5_p95_ms": latency["fts5"]["all"]["p95_ms"],
+    }
 
 
 def power_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -137,64 +130,51 @@ def crossing(a: float, b: float, target: float) -> float | None:
     return (target / a) ** (1 / b)
 
 
-def extrapolate(rows: list[dict]) -> dict:
-    ns = [float(r["articles"]) for r in rows]
-    out = {}
-    for key, target in (("search_p95_ms", 100.0), ("index_s", 3600.0)):
-        a, b = power_fit(ns, [float(r[key]) for r in rows])
-        # The last two points alone: the local slope, more pessimistic when the curve bends upwards.
-        la, lb = power_fit(ns[-2:], [float(r[key]) for r in rows[-2:]])
-        out[key] = {
-            "a": a,
-            "b": b,
-            "target": target,
-            "crosses_at": crossing(a, b, target),
-            "last_b": lb,
-            "last_crosses_at": crossing(la, lb, target),
-        }
-    return out
+def report(rows: list[dict], results_dir: Path) -> None:
+    for corpus in ("synthetic", "real"):
+        mine = sorted((r for r in rows if r["corpus"] == corpus), key=lambda r: r["articles"])
+        if len(mine) < 2:
+            continue
+        a, b = power_fit([float(r["articles"]) for r in mine], [float(r["search_p95_ms"]) for r in mine])
+        at = crossing(a, b, 100.0)
+        where = f"{at:,.0f} articles" if at else "never (the curve does not grow)"
+        print(f"{corpus}: search p95 reaches 100 ms at {where} (fit {a:.3g} * N^{b:.2f})")
+    try:
+        plot(rows, results_dir / "scale.png")
+    except ImportError:
+        print("no plot: pip install matplotlib")
 
 
-def plot(rows: list[dict], fits: dict, path: Path) -> None:
+def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ns = [r["articles"] for r in rows]
-    far = max(max(ns) * 50, *(f["crosses_at"] or 0 for f in fits.values()))
-    grid = [10 ** (3 + i * (math.log10(far) - 3) / 60) for i in range(61)]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-
-    ax = axes[0]
-    for key, label in (("search_p50_ms", "search p50"), ("search_p95_ms", "search p95")):
-        ax.plot(ns, [r[key] for r in rows], "o-", label=label)
-    a, b = fits["search_p95_ms"]["a"], fits["search_p95_ms"]["b"]
-    ax.plot(grid, [a * n**b for n in grid], ":", label=f"p95 fit ∝ N^{b:.2f}")
-    ax.axhline(100, color="red", lw=0.8, label="100 ms")
-    ax.set(xscale="log", yscale="log", xlabel="articles", ylabel="ms", title="Search latency (25 queries)")
-    ax.legend(fontsize=8)
-
-    ax = axes[1]
-    ax.plot(ns, [r["index_s"] for r in rows], "o-", label="index build")
-    ax.plot(ns, [r["db_load_s"] for r in rows], "s-", label="DB load")
-    a, b = fits["index_s"]["a"], fits["index_s"]["b"]
-    ax.plot(grid, [a * n**b for n in grid], ":", label=f"index fit ∝ N^{b:.2f}")
-    ax.axhline(3600, color="red", lw=0.8, label="1 hour")
-    ax.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Build times")
-    ax.legend(fontsize=8)
-
-    ax = axes[2]
-    ax.plot(ns, [r["index_mb"] for r in rows], "o-", label="index on disk")
-    ax.plot(ns, [r["peak_rss_mb"] for r in rows], "s-", label="peak RSS (process)")
-    children = [(r["articles"], r["peak_rss_children_mb"]) for r in rows if float(r["peak_rss_children_mb"]) > 0]
-    if children:  # small rebuilds write in-process, with no children
-        ax.plot(*zip(*children, strict=True), "^-", label="peak RSS (writer children)")
-    ax.set(xscale="log", yscale="log", xlabel="articles", ylabel="MB", title="Size and memory")
-    ax.legend(fontsize=8)
-
-    load = ", ".join(f"{r['articles']:,}: {r['load_avg_start']}" for r in rows)
-    fig.suptitle(f"bench/scale.py, {rows[0]['cpus']} cores, commit {rows[-1]['commit']} (1-min load avg {load})")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    for corpus, marker in (("synthetic", "s"), ("real", "o")):
+        mine = sorted((r for r in rows if r["corpus"] == corpus), key=lambda r: r["articles"])
+        if not mine:
+            continue
+        ns = [r["articles"] for r in mine]
+        axes[0].plot(ns, [r["search_p95_ms"] for r in mine], f"{marker}-", label=f"{corpus}: cold p95")
+        if corpus == "real":
+            axes[0].plot(ns, [r["search_warm_p95_ms"] for r in mine], f"{marker}--", label="real: warm p95")
+            axes[0].plot(ns, [r["fts5_p95_ms"] for r in mine], f"{marker}:", label="real: FTS5 p95")
+            timed = [(r["articles"], r["import_s"]) for r in mine if r["import_s"]]
+            if timed:
+                axes[1].plot(*zip(*timed, strict=True), f"{marker}-", label="real: import_seeds")
+        else:
+            axes[1].plot(
+                ns, [r["db_load_s"] + r["index_s"] for r in mine], f"{marker}-", label="synthetic: load + rebuild"
+            )
+    axes[0].axhline(100, color="red", lw=0.8, label="100 ms")
+    axes[0].set(xscale="log", yscale="log", xlabel="articles", ylabel="ms", title="Search latency")
+    axes[1].axhline(360, color="red", lw=0.8, label="6 minutes")
+    axes[1].set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Filling the archive")
+    for ax in axes:
+        ax.legend(fontsize=8)
+    fig.suptitle(f"bench/scale.py, {rows[-1]['cpus']} cores (load averages in scale.csv)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -202,79 +182,17 @@ def plot(rows: list[dict], fits: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated article counts")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
-    parser.add_argument("--seed", type=int, default=20200320)
+    parser.add_argument("--sizes", default="3500,20000", help="comma-separated page counts")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
-    parser.add_argument("--working-tree", action="store_true", help="measure uncommitted code too")
-    parser.add_argument("--replot", action="store_true", help="redraw from the existing scale.csv, no runs")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
+    parser.add_argument("--replot", action="store_true", help="fits and plot from the existing scale.csv, no runs")
     args = parser.parse_args()
-
-    if args.one:
-        row = measure_one(args.one, seed=args.seed, repeat=args.repeat)
-        print("SCALE-ROW " + json.dumps(row))
-        return
-
-    if args.replot:
-        with (args.results_dir / "scale.csv").open(encoding="utf-8") as handle:
-            rows = [{k: _parse(k, v) for k, v in r.items()} for r in csv.DictReader(handle)]
-        report(rows, args.results_dir)
-        return
-
-    script, env = Path(__file__).resolve(), dict(os.environ)
-    snapshot = None
-    if not args.working_tree:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-        WORK.mkdir(parents=True, exist_ok=True)  # bench/work/ is not in git
-        snapshot = Path(tempfile.mkdtemp(prefix="scale-src-", dir=WORK))
-        archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive, check=True)
-        script = snapshot / "bench" / "scale.py"
-        env.update(SCALE_COMMIT=commit.stdout.strip(), SCALE_DIRTY="")
-        print(f"measuring HEAD {commit.stdout.strip()} from a snapshot in {snapshot}")
-    else:
-        env["SCALE_DIRTY"] = "1" if bench_search.code_version()["search_code_dirty"] else ""
-    rows = []
-    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        print(f"--- {n:,} articles", flush=True)
-        command = [sys.executable, str(script), "--one", str(n), "--seed", str(args.seed), "--repeat", str(args.repeat)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        lines = [line for line in done.stdout.splitlines() if line.startswith("SCALE-ROW ")]
-        if done.returncode or not lines:
-            sys.exit(f"size {n} failed:\n{done.stdout}\n{done.stderr}")
-        row = json.loads(lines[-1].removeprefix("SCALE-ROW "))
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-    if snapshot:
-        shutil.rmtree(snapshot, ignore_errors=True)
-
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = args.results_dir / "scale.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {csv_path}")
-    report(rows, args.results_dir)
-
-
-def report(rows: list[dict], results_dir: Path) -> None:
-    if len(rows) >= 2:
-        fits = extrapolate(rows)
-        for key, what in (("search_p95_ms", "search p95 reaches 100 ms"), ("index_s", "index build reaches 1 hour")):
-            fit = fits[key]
-            at = fit["crosses_at"]
-            where = f"{at:,.0f} articles" if at else "never (the curve does not grow)"
-            last = fit["last_crosses_at"]
-            local = f"{last:,.0f} articles" if last else "never"
-            print(
-                f"{what}: {where} (fit {fit['a']:.3g} * N^{fit['b']:.2f} through all points); "
-                f"{local} from the last two points' slope (N^{fit['last_b']:.2f})"
-            )
-        png_path = results_dir / "scale.png"
-        plot(rows, fits, png_path)
-        print(f"wrote {png_path}")
+    if not args.replot:
+        search = Path(__file__).resolve().with_name("search.py")
+        for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+            print(f"--- {n:,} pages", flush=True)
+            command = [sys.executable, str(search), "--pages", str(n), "--results-dir", str(args.results_dir)]
+            subprocess.run(command, check=True)
+    report(read_rows(args.results_dir), args.results_dir)
 
 
 if __name__ == "__main__":

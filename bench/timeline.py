@@ -17,7 +17,6 @@ docs/screenshots/timeline-realtext.png (Debian's chromium through Playwright).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -25,13 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
-WORK = REPO / "bench" / "work"  # gitignored
-
-_spec = importlib.util.spec_from_file_location("bench_import", REPO / "bench" / "import.py")
-bench_import = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_import)
+import common
+from common import REPO, RESULTS, WORK
 
 QUERIES = ["疫情", "武汉", "复工复产", "口罩"]
 COMPARE = "武汉,复工复产,口罩"
@@ -44,13 +38,10 @@ def prepare(pages: int) -> Path:
         return data_dir
     folder = WORK / f"timeline-pages-{pages}"
     folder.mkdir(parents=True, exist_ok=True)
-    bench_import.render(pages, folder)
+    common.render(pages, folder)
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("SEARCH_URL", None)
-    env["ARCHIVE_DATA_DIR"] = str(data_dir)
-    manage = bench_import.manage(REPO)
+    env = common.environment(data_dir)
+    manage = common.manage(REPO)
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=REPO, check=True)
     subprocess.run([*manage, "createcachetable"], env=env, cwd=REPO, check=True)
     subprocess.run([*manage, "import_seeds", str(folder)], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
@@ -119,8 +110,8 @@ def write_report(rows: list[dict], *, articles: int) -> None:
         "one included, add up to the search's count (checked).",
         "",
         f"- articles: {articles:,}",
-        f"- commit: {bench_import.commit_of(REPO)}",
-        f"- machine: 2 cores, shared; load at the end: `{bench_import.uptime()}`",
+        f"- commit: {common.commit_of(REPO)}",
+        f"- machine: 2 cores, shared; load at the end: `{common.uptime()}`",
         "",
         "| query | matches | /api/search | + timeline=month (buckets) | + timeline=week (buckets) "
         "| /search/ with chart | /search/ comparing 4 terms |",

@@ -17,7 +17,6 @@ from archive.search.engines import get_engine
 log = logging.getLogger("archive.search")
 
 
-
 def indexed_articles() -> QuerySet[Article]:
     """The articles the index holds, with what their documents are made of."""
     return Article.objects.prefetch_related("paragraphs").order_by("pk")

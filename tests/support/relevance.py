@@ -119,8 +119,15 @@ def _latin_phrase(words: str, text: str) -> bool:
 
 def holds(query: str, texts: Iterable[tuple[str, bool]]) -> bool:
     """True when one of the texts (each with "is traditional") holds every piece of the query."""
-    forms = [form for text, traditional in texts for form in text_forms(text, traditional=traditional)]
-    for piece in query_pieces(query):
+    return holds_in(
+        query_pieces(query), [form for text, traditional in texts for form in text_forms(text, traditional=traditional)]
+    )
+
+
+def holds_in(pieces: list[list[str]], forms: Sequence[str]) -> bool:
+    """True when the forms (text_forms of a page's texts) hold every piece (query_pieces of a query):
+    for checking many pages against one query, each page's forms computed once."""
+    for piece in pieces:
         if " " in piece[0]:
             if not any(_latin_phrase(piece[0], form) for form in forms):
                 return False
@@ -198,11 +205,16 @@ def taiwan_expected(query: str, pages: Sequence[Page]) -> frozenset[str]:
     )
 
 
+def sample(texts: list[str], *, limit: int | None, seed: int = 0) -> list[str]:
+    """`limit` of the texts, drawn deterministically, in their order (all of them when None)."""
+    if limit is None or len(texts) <= limit:
+        return texts
+    return sorted(random.Random(seed).sample(texts, limit), key=texts.index)
+
+
 def query_table(pages: Sequence[Page], *, kind: str, limit: int | None = None, seed: int = 0) -> list[Query]:
     """Queries of one class with their expected pages; `limit` samples that many (deterministically)."""
-    texts = candidates(pages, kind=kind)
-    if limit is not None and len(texts) > limit:
-        texts = sorted(random.Random(seed).sample(texts, limit), key=texts.index)
+    texts = sample(candidates(pages, kind=kind), limit=limit, seed=seed)
     if kind == "taiwan":
         return [Query(text, kind, taiwan_expected(text, pages)) for text in texts]
     return [Query(text, kind, expected_pages(text, pages)) for text in texts]
