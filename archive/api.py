@@ -155,8 +155,9 @@ def search(
     options = {"expand": params.expand, "pinyin": params.pinyin, "drop": params.drop}
     listed = filters.filters()
     page = search_articles(
-        query=params.q, page=params.page, per_page=params.per_page, filters=listed, sort=params.sort, **options
-    )
+        query=params.q, page=params.page, per_page=params.per_page, filters=listed, sort=params.sort,
+        group_copies=params.group_copies, **options,
+    )  # fmt: skip
     body = page.to_json()  # the one builder of this JSON; search_archive --json prints it too
     if asked.timeline:
         first = page.dates or timeline.NO_DATES

@@ -115,6 +115,12 @@ class SearchParams(RewriteParams):
         description="relevance (best match first), newest or oldest (by publication date; undated last).",
         examples=["newest"],
     )
+    group_copies: Annotated[bool, BeforeValidator(is_on)] = Field(
+        True,
+        description="1 (the default): a group of near-duplicate reposts is one result, with its `copies`; "
+        "0: every matching article is a result of its own.",
+        examples=[False],
+    )
 
 
 class TimelineParams(Schema):

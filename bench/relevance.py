@@ -78,10 +78,12 @@ class Ours:
         page, count, first_ms = 1, 0, 0.0
         while True:
             started = time.perf_counter()
-            data = self.client.get("/api/search", {"q": query, "page": page, "per_page": PER_PAGE}).json()
+            # Every matching article, reposts too (by default a group of near-duplicates is one result).
+            params = {"q": query, "page": page, "per_page": PER_PAGE, "group_copies": 0}
+            data = self.client.get("/api/search", params).json()
             if page == 1:
                 first_ms = (time.perf_counter() - started) * 1000
-                count = data["count"]
+                count = data["articles"]
             for result in data["results"]:
                 names.append(result["source_file"])
                 snippets = [p["snippet"] for p in result["paragraphs"]] + [result.get("title_highlighted", "")]

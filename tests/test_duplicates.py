@@ -249,6 +249,15 @@ def test_a_search_for_qingxi_shows_one_result_with_one_copy(edited_repost, clien
     assert f'href="{seed("002").get_absolute_url()}#copies"' in page
 
 
+def test_group_copies_0_lists_every_copy_as_a_result_of_its_own(edited_repost, client):
+    body = client.get("/api/search", {"q": "清溪", "group_copies": "0"}).json()
+    assert sorted((result["source_file"], result["copies"]) for result in body["results"]) == [
+        ("002_9734637fa21d2921.txt", 0),
+        ("reposts/qingxi-dongguan.txt", 0),
+    ]
+    assert (body["count"], body["articles"]) == (2, 2)
+
+
 def test_the_earliest_dated_copy_is_shown_and_counts_stay_exact_across_pages(archive_with_reposts):
     first = search_articles(query="复工复产", per_page=1)
     everything = search_articles(query="复工复产", per_page=100)

@@ -129,6 +129,8 @@ def test_jsonl_lines_have_the_shape_of_the_article_api(client, seeded):
     assert len(lines) == 5
     first = json.loads(lines[0])
     api = client.get(f"/api/articles/{first['id']}").json()
+    assert "near_duplicates" not in first  # the API's alone: it changes as reposts are imported
+    api.pop("near_duplicates")
     assert first == api
 
 

@@ -27,11 +27,12 @@ _MARK = re.compile(r"<mark>(.+?)</mark>", re.S)
 
 
 def found(query: str) -> tuple[set[str], int, list]:
-    """The source files of every match, the count shown, and the first page of results."""
-    page = search_articles(query=query, per_page=100)
+    """The source files of every match, the count of matching articles shown, and the first page of
+    results (every copy of a repost a result of its own)."""
+    page = search_articles(query=query, per_page=100, group_copies=False)
     ids = matching_article_ids(query=query)
     names = set(Article.objects.filter(pk__in=ids).values_list("source_file", flat=True))
-    return names, page.count, page.results
+    return names, page.articles, page.results
 
 
 def unhighlighted(results) -> list[str]:

@@ -209,10 +209,12 @@ def search_articles(
     expand: bool = False,
     pinyin: bool = False,
     drop: list[str] | tuple[str, ...] = (),
+    group_copies: bool = True,
 ) -> SearchPage:
     """Search: parse, rewrite (archive.search.rewrite), rank (the engine), then the matching
     paragraphs of the page's articles, highlighted. `expand` adds translations (except those in
-    `drop`), `pinyin` reads latin words as pinyin; `sort` is relevance, newest or oldest.
+    `drop`), `pinyin` reads latin words as pinyin; `sort` is relevance, newest or oldest;
+    `group_copies` shows a group of near-duplicate reposts once (else every copy is a result).
 
     Toned pinyin (fùgōng, fu4gong1) is always read as pinyin; plain words that
     read as pinyin (fugong) are when `pinyin` is set or nothing else matched.
@@ -228,7 +230,7 @@ def search_articles(
             explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
     start, stop = (page - 1) * per_page, page * per_page
-    grouped = copies.has_groups()  # then every match is ranked, to show each group once
+    grouped = group_copies and copies.has_groups()  # then every match is ranked, to show each group once
     window = {"start": 0, "stop": None, "sort": sort} if grouped else {"start": start, "stop": stop, "sort": sort}
     try:
         searched, ranked = rank(parsed, filters or Filters(), **window, **options)
