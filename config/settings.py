@@ -106,7 +106,7 @@ ARCHIVE_IMPORT_BATCH = env.int("ARCHIVE_IMPORT_BATCH", default=500)
 # (archive.search.queue) so the response never waits for a Whoosh commit.
 ARCHIVE_INDEX_IN_BACKGROUND = env.bool("ARCHIVE_INDEX_IN_BACKGROUND", default=True)
 # Postings a Whoosh writer holds in memory, in MB: past it, the writer closes its segment and starts
-# another (archive.search.whoosh_writing.BulkWriter).
+# another (archive.search.engines.whoosh.writing.BulkWriter).
 ARCHIVE_INDEX_WRITER_MB = env.int("ARCHIVE_INDEX_WRITER_MB", default=256)
 
 LANGUAGE_CODE = "en"

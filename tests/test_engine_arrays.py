@@ -67,7 +67,7 @@ def test_phrases_are_words_at_consecutive_positions_as_whoosh_finds_them(tmp_pat
     from whoosh import query as wq
 
     from archive.search.analysis import PARAGRAPH_BREAK
-    from archive.search.backend import build_archive_schema
+    from archive.search.engines.whoosh.backend import build_archive_schema
     from archive.search.engines.whoosh.execution import Snapshot
 
     texts = [

@@ -7,7 +7,7 @@ calls (text, filters, order, facets, highlight, window) and runs them the one wa
 `SearchQuerySet().auto_query(q)` lists the articles of `/api/search?q=…`, in the same order.
 
 `HaystackEngine` is what HAYSTACK_CONNECTIONS names (archive.search.engines.config): Haystack's
-engine, built from our writing backend (archive.search.backend) and this query. A call the
+engine, built from our writing backend (archive.search.engines.whoosh.backend) and this query. A call the
 archive cannot answer faithfully raises UnsupportedSearchCall, which lists the calls it can.
 """
 
@@ -24,9 +24,9 @@ from haystack.inputs import AutoQuery, BaseInput, Clean, Exact, Raw
 from archive.dates import month_of
 from archive.filters import FilterError, Filters
 from archive.models import Article
-from archive.search.backend import ArchiveWhooshBackend
 from archive.search.documents import CONTENT_TYPE, document_id
 from archive.search.engines.base import NEWEST, OLDEST, RELEVANCE
+from archive.search.engines.whoosh.backend import ArchiveWhooshBackend
 from archive.search.query import parse
 from archive.search.results import article_hit, articles_with_paragraphs, rank
 

@@ -11,8 +11,8 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from archive.search.backend import ArchiveWhooshBackend
     from archive.search.engines.base import SearchEngine
+    from archive.search.engines.whoosh.backend import ArchiveWhooshBackend
 
 
 def get_engine() -> SearchEngine:

@@ -15,8 +15,8 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from archive.filters import Filters
-from archive.search.backend import ArchiveWhooshBackend
 from archive.search.engines.base import CORRUPT, MISSING, NEWEST, OK, OLDEST, RELEVANCE, Ranked
+from archive.search.engines.whoosh.backend import ArchiveWhooshBackend
 from archive.search.engines.whoosh.execution import (
     VOCABULARY,
     Hits,

@@ -1,6 +1,6 @@
 """Reading a Whoosh segment straight into numpy arrays: the one place our search reads Whoosh's
 private structures (Whoosh-Reloaded is pinned exactly, in pyproject.toml and requirements.lock, for
-this and for archive.search.whoosh_writing).
+this and for archive.search.engines.whoosh.writing).
 
 Whoosh's matchers hand out one posting at a time through several Python layers; a search that
 matches most of 100,000 articles cannot afford that. Here a term's whole posting list is read in

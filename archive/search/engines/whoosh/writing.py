@@ -24,7 +24,7 @@ format for byte format:
 Other fields (ids, keywords) and postings merged in from older segments take Whoosh's own
 route into the same pool, one posting at a time. Past `limitmb` of pooled postings, the writer
 closes its segment and starts another, so memory stays bounded whatever the number of documents;
-the commit adds all of them. tests/test_whoosh_writing.py builds the same documents with
+the commit adds all of them. tests/test_whoosh_writer.py builds the same documents with
 Whoosh's stock writer and with this one and compares every term's postings and statistics.
 
 Whoosh-Reloaded is pinned exactly (pyproject.toml, requirements.lock) because of this module.

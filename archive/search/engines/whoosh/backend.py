@@ -4,7 +4,7 @@ Haystack's stock Whoosh backend analyses text with an English stemmer, stores
 every field and writes through an AsyncWriter that drops updates when Whoosh's
 lock is taken. Here the schema is ours (see ArticleIndex), nothing big is
 stored, every write happens under archive.search.queue's writer lock, and
-segments are written by archive.search.whoosh_writing. This backend only writes:
+segments are written by archive.search.engines.whoosh.writing. This backend only writes:
 SearchQuerySet is answered by archive.search.haystack_api.
 """
 
@@ -26,8 +26,8 @@ from whoosh.fields import COLUMN, TEXT, Schema
 from whoosh.fields import ID as WhooshID
 from whoosh.filedb.filestore import FileStorage
 
-from archive.search import whoosh_writing
 from archive.search.analysis import INDEX_FORMAT, pretokenised_analyzer
+from archive.search.engines.whoosh import writing as whoosh_writing
 from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
 log = logging.getLogger("archive.search")

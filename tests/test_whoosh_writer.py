@@ -1,4 +1,4 @@
-"""archive.search.whoosh_writing writes the index Whoosh's own writer writes: the same terms, postings,
+"""archive.search.engines.whoosh.writing writes the index Whoosh's own writer writes: the same terms, postings,
 statistics and columns, whether its documents fit one segment or fill several, whether its postings
 come from text or from older segments merged in; and every search reads it as before."""
 
@@ -17,9 +17,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from archive.search import whoosh_writing
-from archive.search.backend import build_archive_schema
 from archive.search.documents import article_document, index_fields
+from archive.search.engines.whoosh import writing as whoosh_writing
+from archive.search.engines.whoosh.backend import build_archive_schema
 from archive.search.fields import NUMERIC_FIELDS
 from tests.support import realtext
 
