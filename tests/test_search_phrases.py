@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from archive.search.results import search_articles
-from tests.support.seeds import found_files, import_and_index
+from tests.support.seeds import found_files, import_texts
 
 PAGES = {
     # The headline the real corpus repeats: 急转！急寻…
@@ -24,9 +24,7 @@ PAGES = {
 
 @pytest.fixture
 def phrases(db, tmp_path):
-    for name, text in PAGES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    import_and_index(tmp_path)
+    import_texts(tmp_path, PAGES)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.search.results import search_articles
-from tests.support.seeds import found_files, import_and_index
+from tests.support.seeds import found_files, import_texts
 
 PAGES = {
     # A Taiwan page: traditional script, Taiwan words (紐西蘭, 資訊, 軟體, 小程式, 部落格).
@@ -19,9 +19,7 @@ PAGES = {
 
 @pytest.fixture
 def regional(db, tmp_path):
-    for name, text in PAGES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    import_and_index(tmp_path)
+    import_texts(tmp_path, PAGES)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,13 @@ def import_and_index(*paths: Path) -> None:
     call_command("rebuild_index", "--noinput", stdout=StringIO())
 
 
+def import_texts(folder: Path, pages: dict[str, str]) -> None:
+    """Write pages ({file name: text}) into the folder, then import and index them."""
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    import_and_index(folder)
+
+
 def found_files(query: str, **kwargs) -> list[str]:
     """The file stems of a search's results, best first (first 100)."""
     page = search_articles(query=query, per_page=100, **kwargs)
