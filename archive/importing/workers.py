@@ -51,8 +51,11 @@ class Workers:
         if self.processes > 1:
             warm_up()
             # Forked children keep the parent's open database connections: close them first, so
-            # nothing the children inherit is ever in use (they never query).
-            connections.close_all()
+            # nothing the children inherit is ever in use (they never query). One inside a
+            # transaction (a test's) cannot be closed without breaking it: the children leave it be.
+            for connection in connections.all(initialized_only=True):
+                if not connection.in_atomic_block:
+                    connection.close()
             self._pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=multiprocessing.get_context("fork"),
