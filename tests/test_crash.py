@@ -95,17 +95,30 @@ class Archive:
     def articles(self) -> int:
         return self.query("SELECT count(*) FROM archive_article")[0][0]
 
+    def queued(self) -> int:
+        """Articles whose index task is queued (written to the database, not yet to the index)."""
+        return self.query("SELECT count(DISTINCT article_id) FROM archive_indextask")[0][0]
+
     def check(self, *args: str) -> tuple[int, str]:
         done = self.manage("check_index", *args)
         return done.returncode, done.stdout
 
 
 def kill_when(process: subprocess.Popen, ready, *, timeout: float = 240) -> None:
-    """SIGKILL the process as soon as ready() holds (it must not have finished first)."""
+    """SIGKILL the process at a moment when ready() holds (it must not have finished first).
+
+    The process is stopped (SIGSTOP) and ready() asked again before the kill: a moment can pass
+    between one look and the signal, and the kill must land in the state the test names.
+    """
     deadline = time.monotonic() + timeout
-    while not ready():
+    while True:
         assert process.poll() is None, f"finished before the moment to kill it: {process.stderr.read()}"
         assert time.monotonic() < deadline, "the moment to kill never came"
+        if ready():
+            process.send_signal(signal.SIGSTOP)
+            if ready():
+                break
+            process.send_signal(signal.SIGCONT)
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
@@ -153,7 +166,8 @@ def test_killed_between_batches_then_repaired(tmp_path, migrated, folder, first_
     assert archive.manage("import_seeds", str(first_pages)).returncode == 0
     # New pages fewer than the index holds: added to it batch by batch, one commit each.
     process = archive.start("import_seeds", "--workers", "2", str(folder))
-    kill_when(process, lambda: archive.articles() >= FIRST + BATCH)
+    # Killed while a committed batch waits for the index: the drift check_index must report.
+    kill_when(process, lambda: archive.articles() >= FIRST + BATCH and archive.queued() > 0)
     assert_consistent(archive, folder, expected)
     written = archive.articles()
     assert FIRST + BATCH <= written < PAGES
@@ -177,7 +191,7 @@ def test_killed_while_building_a_fresh_index_then_caught_up_by_the_next_import(t
     kill_when(process, lambda: fresh.exists() and archive.articles() >= 5 * BATCH)
     assert_consistent(archive, folder, expected)
     written = archive.articles()
-    queued = archive.query("SELECT count(DISTINCT article_id) FROM archive_indextask")[0][0]
+    queued = archive.queued()
     assert queued == written  # nothing was applied: the fresh index was never swapped in
     code, out = archive.check()
     assert code == 1 and f"{queued} queued for reindexing" in out

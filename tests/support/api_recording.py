@@ -167,7 +167,7 @@ def normalise(value: Any, ids: Ids, *, key: str = "", parent: dict | None = None
             return ids.article(value)
         if key == "id" and "base_url" in parent:
             return ids.source(value)
-        if key == "value" and path[-2:] == ("facets", "source"):
+        if path[-3:] == ("facets", "source", "value"):
             return ids.source(value)
     if isinstance(value, str):
         return ids.text(value)
