@@ -122,7 +122,10 @@ def test_changed_file_updates_the_same_article(collection) -> None:
     assert history.filter(history_type="-").count() == 29
     assert history.filter(history_type="+", history_change_reason="imported").count() == 58
     assert history.filter(history_type="-", text__startswith="细微处下功夫").exists()
-    assert list(updated.history.values_list("history_type", "title")[:1]) == [("~", updated.title)]
+    assert list(updated.history.values_list("history_type", "title")) == [
+        ("~", updated.title),
+        ("+", "细微处下功夫,以最小代价实现最大防控效果"),
+    ]
 
 
 def test_bad_file_fails_alone(collection) -> None:

@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.db import connections
 
 from archive.orphans import die_with_parent
+from archive.warming import load_text_tables
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,13 +33,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def warm_up() -> None:
-    """Load jieba's dictionary and OpenCC's tables before forking, so workers share them."""
-    from archive.search.documents import index_fields
-
-    index_fields(title="預熱 warm-up", title_language="zh-Hant", paragraphs=[("复工复产，口罩。", "zh-Hans", False)])
-
-
 class Workers:
     """`map` runs a function over chunks in `processes` worker processes (in this process when 1)."""
 
@@ -49,7 +43,7 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.processes > 1:
-            warm_up()
+            load_text_tables()  # before forking, so the workers share the tables' pages
             # Forked children keep the parent's open database connections: close them first, so
             # nothing the children inherit is ever in use (they never query). One inside a
             # transaction (a test's) cannot be closed without breaking it: the children leave it be.

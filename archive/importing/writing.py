@@ -125,8 +125,9 @@ def _write(items: list[Prepared], *, force: bool) -> dict[int, Written]:
     Article.objects.bulk_create(created)  # sets the pks (RETURNING on SQLite and PostgreSQL)
     Article.objects.bulk_update(changed, UPDATED_FIELDS)
     # Bulk writes send no signals: the history rows a save would have written, written in bulk.
-    Article.history.bulk_history_create(created, default_change_reason=None, default_date=now)
-    Article.history.bulk_history_create(changed, update=True, default_change_reason=None, default_date=now)
+    article_history = History(Article, when=now)
+    article_history.copy(column="id", ids=[article.pk for article in created], kind="+")
+    article_history.copy(column="id", ids=[article.pk for article in changed], kind="~")
     articles = list(_in_plan_order(plans, created, changed))
     paragraph_rows = ParagraphRows(when=now)
     if changed:
@@ -157,34 +158,51 @@ def _in_plan_order(plans, created: list[Article], changed: list[Article]):
         yield next(old) if article else next(new)
 
 
-class ParagraphRows:
-    """The paragraphs of a batch and their history rows, written with one statement per kind.
+class History:
+    """History rows for rows written in bulk, as django-simple-history writes them for a save or a
+    delete, each moved with one INSERT … SELECT from the rows as they stand.
 
     Tens of rows a page make the ORM's per-row work (a model instance, then each field prepared
-    for the database, for the paragraph and again for its history row) most of a batch's time;
-    here each row is a tuple, sent with executemany or moved with INSERT … SELECT. The history
-    rows are the ones django-simple-history writes for a save and a delete.
+    for the database) most of a batch's time; here no row passes through Python.
     """
 
+    def __init__(self, model, *, when: datetime.datetime) -> None:
+        self.model = model
+        self.history = model.history.model
+        self.date = self.history._meta.get_field("history_date").get_db_prep_save(when, connection)
+        self.columns = ", ".join(connection.ops.quote_name(field.attname) for field in self.history.tracked_fields)
+
+    def copy(self, *, column: str, ids: list[int], kind: str, reason: str | None = None) -> None:
+        """A history row of `kind` ("+" created, "~" changed, "-" deleted) for each row whose `column`
+        is one of `ids`."""
+        if not ids:
+            return
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(self.history)}"
+                f" ({self.columns}, history_date, history_change_reason, history_type, history_user_id)"
+                f" SELECT {self.columns}, %s, %s, %s, NULL FROM {_table(self.model)}"
+                f" WHERE {connection.ops.quote_name(column)} IN ({marks})",
+                [self.date, reason, kind, *ids],
+            )
+
+
+class ParagraphRows:
+    """The paragraphs of a batch and their history rows, written with one statement per kind: each
+    row a tuple sent with executemany, its history row moved by History."""
+
     def __init__(self, *, when: datetime.datetime) -> None:
-        self.history = Paragraph.history.model
-        self.history_date = self.history._meta.get_field("history_date").get_db_prep_save(when, connection)
-        self.columns = [field.attname for field in self.history.tracked_fields]
+        self.history = History(Paragraph, when=when)
 
     def replace(self, article_ids: list[int]) -> None:
         """Delete the articles' paragraphs, keeping each in its history (a "-" row, as a delete writes)."""
-        paragraph, history = _table(Paragraph), _table(self.history)
-        columns = ", ".join(map(connection.ops.quote_name, self.columns))
+        self.history.copy(column="article_id", ids=article_ids, kind="-")
         marks = ", ".join(["%s"] * len(article_ids))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {history} ({columns}, history_date, history_change_reason, history_type, history_user_id)"
-                f" SELECT {columns}, %s, NULL, '-', NULL FROM {paragraph} WHERE article_id IN ({marks})",
-                [self.history_date, *article_ids],
-            )
             # No signals (each would queue its article and write another history row); translation
             # links only ever join paragraphs of one article, all deleted here together.
-            cursor.execute(f"DELETE FROM {paragraph} WHERE article_id IN ({marks})", article_ids)
+            cursor.execute(f"DELETE FROM {_table(Paragraph)} WHERE article_id IN ({marks})", article_ids)
 
     def insert(self, pages: list[tuple[int, ParsedPage]]) -> None:
         """Insert the pages' paragraphs, pair the translations, and write a "+" history row for each
@@ -197,17 +215,10 @@ class ParagraphRows:
             for parsed in page.paragraphs
             if parsed.pair_position is not None
         ]
-        paragraph, history = _table(Paragraph), _table(self.history)
-        with connection.cursor() as cursor:
-            if pairs:
-                cursor.executemany(f"UPDATE {paragraph} SET translation_id = %s WHERE id = %s", pairs)
-            columns = ", ".join(map(connection.ops.quote_name, self.columns))
-            marks = ", ".join(["%s"] * len(pages))
-            cursor.execute(
-                f"INSERT INTO {history} ({columns}, history_date, history_change_reason, history_type, history_user_id)"
-                f" SELECT {columns}, %s, 'imported', '+', NULL FROM {paragraph} WHERE article_id IN ({marks})",
-                [self.history_date, *(article_id for article_id, _ in pages)],
-            )
+        if pairs:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {_table(Paragraph)} SET translation_id = %s WHERE id = %s", pairs)
+        self.history.copy(column="article_id", ids=[article_id for article_id, _ in pages], kind="+", reason="imported")
 
 
 def insert_paragraphs(pages: list[tuple[int, ParsedPage]]) -> None:
