@@ -14,9 +14,13 @@ A group is shown by one article: its earliest-dated member, else the first impor
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from simple_history.utils import bulk_update_with_history
@@ -83,6 +87,8 @@ class Grouping:
         with transaction.atomic():
             _write_groups(groups, touched)
             Fingerprint.objects.filter(article_id__in=touched).update(grouped=True)
+            if any(len(groups.component(pk)) > 1 for pk in touched):  # a group, or a member's date, changed
+                groups_changed()
 
 
 def _write_groups(groups: duplicates.Groups, keys: set[int]) -> int:
@@ -131,6 +137,7 @@ def regroup(*, resign: bool = False, threshold: float = duplicates.THRESHOLD) ->
     with transaction.atomic():
         changed = _write_groups(groups, set(groups.parent))
         Fingerprint.objects.filter(pinned=False, grouped=False).update(grouped=True)
+        groups_changed()
     return RegroupReport(signed=signed, articles=len(groups.parent), changed=changed, groups=len(groups.groups()))
 
 
@@ -169,6 +176,7 @@ def split_article(*, article_id: int, user=None) -> bool:
         bulk_update_with_history(
             changed, Fingerprint, ["group", "pinned"], default_user=user, default_change_reason=reason
         )
+        groups_changed()
     return True
 
 
@@ -196,6 +204,7 @@ def merge_groups(*, article_ids: Iterable[int], user=None) -> int | None:
             list(members.values()), Fingerprint, ["group", "pinned", "grouped"], default_user=user,
             default_change_reason=reason,
         )  # fmt: skip
+        groups_changed()
     return group
 
 
@@ -215,40 +224,104 @@ def _first_key(published_on, imported_at, pk):
     return (published_on is None, published_on or imported_at.date(), imported_at, pk)
 
 
-def collapse(*, pks: list[int]) -> list[Shown]:
+class GroupTable:
+    """Every grouped article as arrays indexed by article id: its group (-1: none), its place in
+    the order a group's shown member is chosen by (_first_key), and each group's size. Read once
+    per version of the groups (`groups_changed`), not once per search."""
+
+    def __init__(self) -> None:
+        rows = list(
+            Fingerprint.objects.filter(group__isnull=False).values_list(
+                "article_id", "group", "article__published_on", "article__imported_at"
+            )
+        )
+        size = max((max(pk, group) for pk, group, _, _ in rows), default=-1) + 1
+        self.group = np.full(size, -1, dtype=np.int64)
+        self.place = np.zeros(size, dtype=np.int64)
+        rows.sort(key=lambda row: _first_key(row[2], row[3], row[0]))
+        pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        self.group[pks] = np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows))
+        self.place[pks] = np.arange(len(rows))
+        self.size = np.bincount(self.group[pks], minlength=size)
+
+    def __bool__(self) -> bool:
+        return bool(len(self.group))
+
+
+# The version of the groups every process reads (in the shared cache, like the rate limits), and
+# this process's table with the version it was read at.
+GROUPS_VERSION = "archive:copies:groups-version"
+_table: tuple[str, GroupTable] | None = None
+_table_lock = threading.Lock()
+
+
+def groups_changed() -> None:
+    """Every process reads the groups anew: call after any change to a group, or to the date of
+    an article in one. The version changes now (this transaction reads its own change) and again
+    once the transaction commits (a process that read the groups meanwhile read them without it)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(GROUPS_VERSION, uuid.uuid4().hex, None)
+
+
+def group_table() -> GroupTable:
+    """The groups as they are now (re-read when another process or this one changed them)."""
+    global _table
+    version = cache.get(GROUPS_VERSION)
+    if version is None:  # never set, or evicted: a new version, so no process keeps an old table
+        cache.add(GROUPS_VERSION, uuid.uuid4().hex, None)
+        version = cache.get(GROUPS_VERSION)
+    with _table_lock:
+        if _table is None or _table[0] != version:
+            _table = (version, GroupTable())
+        return _table[1]
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """Ranked articles, one per group: the article shown at each place and its group's other copies."""
+
+    pks: np.ndarray
+    copies: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def shown(self, start: int = 0, stop: int | None = None) -> list[Shown]:
+        return [
+            Shown(pk=pk, copies=n)
+            for pk, n in zip(self.pks[start:stop].tolist(), self.copies[start:stop].tolist(), strict=True)
+        ]
+
+
+def collapse(*, pks: list[int], table: GroupTable) -> Collapsed:
     """Ranked article ids → one per group, at the place of its best-ranked member: the group's
     earliest-dated matching member, with the number of its other copies (matching or not)."""
-    rows = Fingerprint.objects.filter(group__isnull=False).values_list(
-        "article_id", "group", "article__published_on", "article__imported_at"
-    )
-    group_of: dict[int, int] = {}
-    sizes: dict[int, int] = {}
-    keys: dict[int, tuple] = {}
-    for pk, group, published_on, imported_at in rows:
-        group_of[pk] = group
-        sizes[group] = sizes.get(group, 0) + 1
-        keys[pk] = _first_key(published_on, imported_at, pk)
-    if not group_of:
-        return [Shown(pk, 0) for pk in pks]
-    order: list[int | tuple[str, int]] = []
-    best: dict[int, int] = {}
-    for pk in pks:
-        group = group_of.get(pk)
-        if group is None:
-            order.append(pk)
-        elif group not in best:
-            best[group] = pk
-            order.append(("group", group))
-        elif keys[pk] < keys[best[group]]:
-            best[group] = pk
-    return [
-        Shown(pk=best[item[1]], copies=sizes[item[1]] - 1) if isinstance(item, tuple) else Shown(pk=item, copies=0)
-        for item in order
-    ]
-
-
-def has_groups() -> bool:
-    return Fingerprint.objects.filter(group__isnull=False).exists()
+    ranked = np.asarray(pks, dtype=np.int64)
+    copies = np.zeros(len(ranked), dtype=np.int64)
+    known = ranked < len(table.group)
+    groups = np.full(len(ranked), -1, dtype=np.int64)
+    groups[known] = table.group[ranked[known]]
+    grouped = np.flatnonzero(groups >= 0)
+    if not len(grouped):
+        return Collapsed(ranked, copies)
+    members, member_groups = ranked[grouped], groups[grouped]
+    # Where each group is shown: its best-ranked member's place (unique gives first occurrences).
+    ids, first = np.unique(member_groups, return_index=True)
+    # Which member: the first in _first_key order (both arrays come out sorted by group).
+    order = np.lexsort((table.place[members], member_groups))
+    by_group = member_groups[order]
+    best = members[order][np.flatnonzero(np.r_[True, by_group[1:] != by_group[:-1]])]
+    keep = groups < 0
+    at = grouped[first]
+    keep[at] = True
+    shown = ranked.copy()
+    shown[at] = best
+    copies[at] = table.size[ids] - 1
+    return Collapsed(shown[keep], copies[keep])
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ import json
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive import duplicates
+from archive import copies, duplicates
 from archive.models import Article, Fingerprint
 from archive.search.results import search_articles
 from tests.support import realtext, reposts
@@ -268,6 +271,58 @@ def test_the_earliest_dated_copy_is_shown_and_counts_stay_exact_across_pages(arc
     assert (shown.article.source_file, shown.copies) == ("002_9734637fa21d2921.txt", 3)
     pages = [search_articles(query="复工复产", per_page=1, page=n).results[0].article.pk for n in range(1, 4)]
     assert len(set(pages)) == 3 == everything.count
+
+
+def _shown_for_qingxi() -> list[tuple[str, int]]:
+    return [(hit.article.source_file, hit.copies) for hit in search_articles(query="清溪", per_page=100).results]
+
+
+def test_the_search_follows_splits_merges_date_edits_and_deletions(archive_with_reposts):
+    group = [("002_9734637fa21d2921.txt", 3)]
+    assert _shown_for_qingxi() == group
+    # A copy dated earlier than 002 (a curator's correction) becomes the one shown.
+    short = by_name("qingxi-short.txt")
+    short.pub_year, short.pub_month, short.pub_day = 2020, 3, 1
+    short.save()
+    assert _shown_for_qingxi() == [("reposts/qingxi-short.txt", 3)]
+
+    copies.split_article(article_id=short.pk)
+    assert sorted(_shown_for_qingxi()) == sorted([("002_9734637fa21d2921.txt", 2), ("reposts/qingxi-short.txt", 0)])
+    by_name("qingxi-tw.txt").delete()
+    assert sorted(_shown_for_qingxi()) == sorted([("002_9734637fa21d2921.txt", 1), ("reposts/qingxi-short.txt", 0)])
+    copies.merge_groups(article_ids=[short.pk, seed("002").pk])
+    assert _shown_for_qingxi() == [("reposts/qingxi-short.txt", 2)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    members=st.dictionaries(st.integers(1, 40), st.integers(0, 5), max_size=30),
+    ranked=st.lists(st.integers(1, 45), unique=True, max_size=45),
+)
+def test_collapse_shows_each_group_once_at_its_best_place_by_its_first_member(members, ranked):
+    """copies.collapse against the rule read plainly: group ids and keys drawn at random."""
+
+    table = copies.GroupTable.__new__(copies.GroupTable)
+    size = 60
+    table.group = np.full(size, -1, dtype=np.int64)
+    table.place = np.zeros(size, dtype=np.int64)
+    for pk, group in members.items():
+        table.group[pk] = 50 + group
+    table.place[:] = np.random.default_rng(len(ranked)).permutation(size)
+    table.size = np.bincount(table.group[table.group >= 0], minlength=size)
+    expected: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for pk in ranked:
+        group = int(table.group[pk])
+        if group < 0:
+            expected.append((pk, 0))
+        elif group not in seen:
+            seen.add(group)
+            matching = [other for other in ranked if table.group[other] == group]
+            expected.append((min(matching, key=lambda other: table.place[other]), int(table.size[group]) - 1))
+    collapsed = copies.collapse(pks=ranked, table=table)
+    assert [(shown.pk, shown.copies) for shown in collapsed.shown()] == expected
+    assert len(collapsed) == len(expected)
 
 
 def test_the_reposts_near_duplicates_list_002(edited_repost, client):

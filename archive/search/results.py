@@ -230,7 +230,8 @@ def search_articles(
             explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}), error=parsed.notice, sort=sort,
         )  # fmt: skip
     start, stop = (page - 1) * per_page, page * per_page
-    grouped = group_copies and copies.has_groups()  # then every match is ranked, to show each group once
+    groups = copies.group_table() if group_copies else None
+    grouped = bool(groups)  # then every match is ranked, to show each group once
     window = {"start": 0, "stop": None, "sort": sort} if grouped else {"start": start, "stop": stop, "sort": sort}
     try:
         searched, ranked = rank(parsed, filters or Filters(), **window, **options)
@@ -240,10 +241,11 @@ def search_articles(
             per_page=per_page, explain=explain(rewrite(parsed, **options).query), facets=_facet_lists({}),
             error=str(exc), sort=sort,
         )  # fmt: skip
-    shown = copies.collapse(pks=ranked.pks) if grouped else [copies.Shown(pk, 0) for pk in ranked.pks]
-    count = len(shown) if grouped else ranked.count
     if grouped:
-        shown = shown[start:stop]
+        collapsed = copies.collapse(pks=ranked.pks, table=groups)
+        count, shown = len(collapsed), collapsed.shown(start, stop)
+    else:
+        count, shown = ranked.count, [copies.Shown(pk, 0) for pk in ranked.pks]
     by_pk = articles_with_paragraphs([each.pk for each in shown])
     # An article deleted a moment ago may still be in the index, its removal queued.
     results = [
