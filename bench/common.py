@@ -112,25 +112,31 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """A process's resident memory and its proportional share (PSS: a page shared by n processes
+    counts 1/n in each), in kB."""
+    found = {b"Rss:": 0, b"Pss:": 0}
     try:
-        with open(f"/proc/{pid}/status", "rb") as stream:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
             for line in stream:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
+                key = line.split(maxsplit=1)[0]
+                if key in found:
+                    found[key] = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return found[b"Rss:"], found[b"Pss:"]
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (shared pages counted in each)."""
-    tree, total, todo = _children(), 0, [root]
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """Resident memory of a process and all its descendants, in MB: the sum of their RSS (shared
+    pages counted in each) and of their PSS (shared pages counted once in all)."""
+    tree, rss, pss, todo = _children(), 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        one_rss, one_pss = _memory_kb(pid)
+        rss, pss = rss + one_rss, pss + one_pss
         todo.extend(tree.get(pid, ()))
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def tree_cpu_s(root: int) -> float:
@@ -149,14 +155,15 @@ def tree_cpu_s(root: int) -> float:
 
 
 def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
-    """Run a command; wall time, exit status, output, the peak RSS of its process tree (sampled), and
-    the largest peak of any one process in it (the kernel's ru_maxrss, exact)."""
+    """Run a command; wall time, exit status, output, the peak memory of its process tree (sampled:
+    RSS summed, and PSS summed), and the largest peak of any one process in it (the kernel's
+    ru_maxrss, exact)."""
     usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    peak = 0.0
+    peak = peak_pss = 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
 
         def pump(source, sink):
@@ -167,7 +174,8 @@ def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
         for thread in threads:
             thread.start()
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            rss, pss = tree_memory_mb(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - started
         for thread in threads:
@@ -178,7 +186,7 @@ def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
         cpu = usage.ru_utime + usage.ru_stime - usage_before.ru_utime - usage_before.ru_stime
         largest = usage.ru_maxrss / 1024 if usage.ru_maxrss > usage_before.ru_maxrss else None
         return {"wall_s": wall, "returncode": process.returncode, "stdout": out.read(), "stderr": err.read(),
-                "peak_rss_mb": peak, "largest_process_mb": largest, "cpu_s": cpu}  # fmt: skip
+                "peak_rss_mb": peak, "peak_pss_mb": peak_pss, "largest_process_mb": largest, "cpu_s": cpu}  # fmt: skip
 
 
 # --- what a result records about the run ------------------------------------------------------
