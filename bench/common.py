@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 WORK = REPO / "bench" / "work"  # gitignored
 SAMPLE_SECONDS = 0.05
+PSS_EVERY = 20  # samples: PSS once a second (reading it walks every page table of the process)
 
 
 def render(count: int, directory: Path) -> int:
@@ -112,31 +113,28 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _memory_kb(pid: int) -> tuple[int, int]:
-    """A process's resident memory and its proportional share (PSS: a page shared by n processes
-    counts 1/n in each), in kB."""
-    found = {b"Rss:": 0, b"Pss:": 0}
+def _memory_kb(pid: int, *, key: bytes) -> int:
+    """A process's resident memory (`VmRSS:` in status) or its proportional share (`Pss:` in
+    smaps_rollup, a page shared by n processes counting 1/n in each, and slower to read), in kB."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+        with open(f"/proc/{pid}/{'status' if key == b'VmRSS:' else 'smaps_rollup'}", "rb") as stream:
             for line in stream:
-                key = line.split(maxsplit=1)[0]
-                if key in found:
-                    found[key] = int(line.split()[1])
+                if line.startswith(key):
+                    return int(line.split()[1])
     except OSError:
         pass
-    return found[b"Rss:"], found[b"Pss:"]
+    return 0
 
 
-def tree_memory_mb(root: int) -> tuple[float, float]:
+def tree_memory_mb(root: int, *, key: bytes = b"VmRSS:") -> float:
     """Resident memory of a process and all its descendants, in MB: the sum of their RSS (shared
-    pages counted in each) and of their PSS (shared pages counted once in all)."""
-    tree, rss, pss, todo = _children(), 0, 0, [root]
+    pages counted in each), or with key=b"Pss:" of their PSS (shared pages counted once in all)."""
+    tree, total, todo = _children(), 0, [root]
     while todo:
         pid = todo.pop()
-        one_rss, one_pss = _memory_kb(pid)
-        rss, pss = rss + one_rss, pss + one_pss
+        total += _memory_kb(pid, key=key)
         todo.extend(tree.get(pid, ()))
-    return rss / 1024, pss / 1024
+    return total / 1024
 
 
 def tree_cpu_s(root: int) -> float:
@@ -164,6 +162,7 @@ def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     peak = peak_pss = 0.0
+    samples = 0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
 
         def pump(source, sink):
@@ -174,8 +173,10 @@ def run_measured(command: list[str], *, env: dict, cwd: Path) -> dict:
         for thread in threads:
             thread.start()
         while process.poll() is None:
-            rss, pss = tree_memory_mb(process.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            peak = max(peak, tree_memory_mb(process.pid))
+            if samples % PSS_EVERY == 0:
+                peak_pss = max(peak_pss, tree_memory_mb(process.pid, key=b"Pss:"))
+            samples += 1
             time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - started
         for thread in threads:
