@@ -50,9 +50,9 @@ def new_index(directory: Path, schema=None):
     return FileStorage(str(directory)).create_index(schema or build_archive_schema())
 
 
-def build(directory: Path, docs: list[dict], *, stock: bool, limitmb: int = 64):
+def build(directory: Path, docs: list[dict], *, stock: bool, limitmb: int = 64, processes: int = 1):
     index = new_index(directory)
-    writer = index.writer() if stock else whoosh_writing.BulkWriter(index, limitmb=limitmb)
+    writer = index.writer() if stock else whoosh_writing.BulkWriter(index, limitmb=limitmb, processes=processes)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()
@@ -136,6 +136,18 @@ def test_a_full_pool_starts_another_segment(tmp_path, docs, stock):
     ours = contents(index)
     assert len(ours["stats"]) == len(index._segments())  # each segment's term statistics are its own
     assert without_stats(ours) == without_stats(stock)
+
+
+@pytest.mark.parametrize("limitmb", [64, 1])
+def test_fields_encoded_in_forked_processes_give_the_same_index(tmp_path, docs, stock, monkeypatch, limitmb):
+    monkeypatch.setattr(whoosh_writing, "_PARALLEL_FROM", 0)  # these few pages would be encoded in-process
+    monkeypatch.setattr(whoosh_writing, "_CHUNK_POSTINGS", 2000)  # and a field in one chunk
+    index = build(tmp_path / "ours", docs, stock=False, limitmb=limitmb, processes=2)
+    ours = contents(index)
+    assert (len(index._segments()) > 2) == (limitmb == 1)
+    assert without_stats(ours) == without_stats(stock)
+    if limitmb == 64:
+        assert ours == stock
 
 
 def test_older_segments_merged_in_are_written_the_same(tmp_path, docs, stock):

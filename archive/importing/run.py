@@ -22,13 +22,14 @@ from typing import Protocol
 from django.conf import settings
 
 from archive import copies
+from archive.cores import usable_cores
 from archive.dating import infer_years_from_neighbours
 from archive.importing.discovery import check_paths, iter_files, relative_name
 from archive.importing.items import Item
 from archive.importing.outcomes import CONFLICT, FAILED, SKIPPED, FileResult, ImportRefused, ImportReport
 from archive.importing.prepare import Options, Prepared, prepare_many
 from archive.importing.records import RECORD_ERRORS, read_records
-from archive.importing.workers import Workers, default_workers
+from archive.importing.workers import Workers
 from archive.importing.writing import Written, stored_state, write_batch
 from archive.models import Article
 from archive.search import engines, indexing, queue
@@ -130,7 +131,7 @@ def _run(
     options = Options(force=force, max_bytes=settings.ARCHIVE_MAX_IMPORT_BYTES, tokenise=not dry_run)
     first = list(itertools.islice(stream, POOL_FROM))
     stream = itertools.chain(first, stream)
-    processes = workers or (default_workers() if len(first) == POOL_FROM else 1)
+    processes = workers or (usable_cores() if len(first) == POOL_FROM else 1)
     if not dry_run:
         queue.drain()  # tasks an earlier process left queued: this is a writer too
     batch = settings.ARCHIVE_IMPORT_BATCH

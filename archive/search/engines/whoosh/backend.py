@@ -26,6 +26,7 @@ from whoosh.fields import COLUMN, TEXT, Schema
 from whoosh.fields import ID as WhooshID
 from whoosh.filedb.filestore import FileStorage
 
+from archive.cores import usable_cores
 from archive.search.analysis import INDEX_FORMAT, pretokenised_analyzer
 from archive.search.engines.whoosh import writing as whoosh_writing
 from archive.search.fields import GRAM_FIELDS, KEYWORD_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
@@ -77,7 +78,9 @@ def _abandon(writer) -> None:
 
 
 def _writer(index, **kwargs) -> whoosh_writing.BulkWriter:
-    return whoosh_writing.BulkWriter(index, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, **kwargs)
+    # A segment's fields are encoded at its flush in one process per core.
+    limit = settings.ARCHIVE_INDEX_WRITER_MB
+    return whoosh_writing.BulkWriter(index, limitmb=limit, processes=usable_cores(), **kwargs)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):

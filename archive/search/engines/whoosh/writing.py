@@ -21,6 +21,11 @@ format for byte format:
 - the terms file (.trm): Whoosh's ordered hash file, with keys hashed by CRC-32 (hash type 1,
   which the file records and Whoosh's reader honours) instead of MD5, which has no bulk form.
 
+A field's encoding depends on no other field's, so at the flush of a large segment the fields
+are encoded in forked processes (one per core; they read the pool as the fork left it, nothing is
+sent to them) and written to the segment's files in order by the writer alone; each chunk's
+postings offsets are counted from 0 and moved to their place as it is written.
+
 Other fields (ids, keywords) and postings merged in from older segments take Whoosh's own
 route into the same pool, one posting at a time. Past `limitmb` of pooled postings, the writer
 closes its segment and starts another, so memory stays bounded whatever the number of documents;
@@ -32,6 +37,7 @@ Whoosh-Reloaded is pinned exactly (pyproject.toml, requirements.lock) because of
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 import secrets
 import struct
@@ -463,6 +469,11 @@ class Pool:
     def fieldnames(self) -> list[str]:
         return sorted(set(self._tokens) | set(self._added))
 
+    def field_size(self, fieldname: str) -> int:
+        """Tokens and postings held for the field (what its encoding costs grows with)."""
+        stream, added = self._tokens.get(fieldname), self._added.get(fieldname)
+        return (len(stream.ids) if stream else 0) + (len(added.docs) if added else 0)
+
     def postings(self, fieldname: str, field) -> Postings | None:
         stream, added = self._tokens.get(fieldname), self._added.get(fieldname)
         positions = type(field.format) is formats.Positions
@@ -534,6 +545,35 @@ def encode(postings: Postings, *, first: int, last: int, lengths: np.ndarray, fi
         keep = np.repeat(inline, counts)
         inlined = _inlined(docs[keep], weights[keep], _subset(values, keep), counts[inline], fixed_size=fixed_size)
     return Encoded(data, _joined([stats, _spread(extents, blocked), _spread(inlined, inline)]))
+
+
+def encode_field(postings: Postings, *, lengths: np.ndarray, field, codec) -> list[tuple[list[bytes], Encoded]]:
+    """A field's terms (without the field's number) and their encoding, _CHUNK_POSTINGS postings at
+    a time (at least one term), with postings offsets counted from the field's first byte."""
+    fixed_size = field.format.fixed_value_size()
+    chunks = []
+    first = 0
+    while first < len(postings.terms):
+        limit = postings.term_starts[first] + _CHUNK_POSTINGS
+        last = max(first + 1, int(np.searchsorted(postings.term_starts, limit, side="right")) - 1)
+        encoded = encode(postings, first=first, last=last, lengths=lengths, fixed_size=fixed_size,
+                         codec=codec, offset=0)  # fmt: skip
+        chunks.append((postings.terms[first:last], encoded))
+        first = last
+    return chunks
+
+
+def _shift_offsets(encoded: Encoded, by: int) -> None:
+    """Add `by` to the postings offset in each term info that has posting blocks (W3TermInfo: the
+    statistics, then a big-endian 8-byte offset and a 4-byte length)."""
+    if not by or not len(encoded.postings):
+        return
+    infos = encoded.infos
+    blocked = (infos.data[infos.starts] & 1) == 0  # the flags byte: 1 = postings inlined
+    at = infos.starts[blocked] + _TERM_STATS.itemsize
+    where = at[:, None] + np.arange(8)
+    offsets = infos.data[where].copy().view(">i8").reshape(-1) + by
+    infos.data[where] = offsets.astype(">i8").view(np.uint8).reshape(-1, 8)
 
 
 def _length_range(length_bytes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -667,22 +707,20 @@ class FieldWriter:
         self.is_closed = False
 
     def write_field(self, fieldname: str, field, postings: Postings, lengths: np.ndarray) -> None:
+        self.write_encoded(fieldname, encode_field(postings, lengths=lengths, field=field, codec=self._codec))
+
+    def write_encoded(self, fieldname: str, chunks: list[tuple[list[bytes], Encoded]]) -> None:
+        """A field's terms and postings as encode_field gives them (their postings' offsets counted
+        from 0), moved to where they go in the postings file."""
         if fieldname in self._fieldmap:
             raise ValueError(f"field {fieldname!r} written twice")
         number = self._fieldmap[fieldname] = len(self._fieldmap)
         prefix = struct.pack("!H", number)
-        fixed_size = field.format.fixed_value_size()
-        first = 0
-        while first < len(postings.terms):
-            # As many terms as make _CHUNK_POSTINGS postings (at least one).
-            limit = postings.term_starts[first] + _CHUNK_POSTINGS
-            last = max(first + 1, int(np.searchsorted(postings.term_starts, limit, side="right")) - 1)
-            encoded = encode(postings, first=first, last=last, lengths=lengths, fixed_size=fixed_size,
-                             codec=self._codec, offset=self._post_offset)  # fmt: skip
+        for terms, encoded in chunks:
+            _shift_offsets(encoded, self._post_offset)
             self._postfile.write(encoded.postings)
             self._post_offset += len(encoded.postings)
-            self._add_terms([prefix + term for term in postings.terms[first:last]], encoded.infos)
-            first = last
+            self._add_terms([prefix + term for term in terms], encoded.infos)
 
     def _add_terms(self, keys: list[bytes], infos: Rows) -> None:
         """filetables.HashWriter.add for each: `!ii` (key and value lengths), key, value."""
@@ -786,13 +824,55 @@ def _length_bytes(perdoc, fieldname: str, doc_count: int) -> np.ndarray:
     return found
 
 
+# What forked encoders read: inherited from the writer's process, never pickled.
+_flushing: tuple[Pool, list, whoosh3.W3Codec] | None = None
+_PARALLEL_FROM = 32 * 1024 * 1024  # pooled bytes: below, forking costs more than it saves
+
+
+def _encode_one(index: int) -> list[tuple[list[bytes], Encoded]] | None:
+    pool, fields, codec = _flushing
+    fieldname, field, lengths = fields[index]
+    postings = pool.postings(fieldname, field)
+    return None if postings is None else encode_field(postings, lengths=lengths, field=field, codec=codec)
+
+
+def encoded_fields(pool: Pool, fields: list, *, codec, processes: int):
+    """(field name, encode_field's chunks or None) for each (name, field, lengths), in order,
+    encoded in `processes` forked processes when the pool is large enough to be worth it: each
+    field's encoding is independent of the others', and the segment's files are written by the
+    caller alone."""
+    global _flushing
+    _flushing = (pool, fields, codec)
+    try:
+        if processes < 2 or pool.size < _PARALLEL_FROM or len(fields) < 2:
+            yield from ((fields[i][0], _encode_one(i)) for i in range(len(fields)))
+            return
+        # Largest fields first, so that no process is left with a big one at the end.
+        order = sorted(range(len(fields)), key=lambda i: -pool.field_size(fields[i][0]))
+        done: dict[int, list | None] = {}
+        with multiprocessing.get_context("fork").Pool(processes) as workers:
+            results = workers.imap_unordered(_encode_indexed, order)
+            for want in range(len(fields)):
+                while want not in done:
+                    index, chunks = next(results)
+                    done[index] = chunks
+                yield fields[want][0], done.pop(want)
+    finally:
+        _flushing = None
+
+
+def _encode_indexed(index: int) -> tuple[int, list | None]:
+    return index, _encode_one(index)
+
+
 class BulkWriter(whoosh_writing.SegmentWriter):
     """A SegmentWriter whose postings are written in bulk (see the module's docstring). Past
     `limitmb` of pooled postings it closes its segment and starts another; the commit adds them all."""
 
-    def __init__(self, ix, *, limitmb: int = 256, **kwargs) -> None:
+    def __init__(self, ix, *, limitmb: int = 256, processes: int = 1, **kwargs) -> None:
         super().__init__(ix, codec=_Codec(), limitmb=limitmb, **kwargs)
         self.limit = limitmb * 1024 * 1024
+        self.processes = processes
         self.pool = Pool()
         self.written: list = []  # segments closed, for the commit's TOC
 
@@ -839,14 +919,13 @@ class BulkWriter(whoosh_writing.SegmentWriter):
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:
-            for fieldname in self.pool.fieldnames():
-                field = self.schema[fieldname]
-                postings = self.pool.postings(fieldname, field)
-                if postings is not None:
-                    lengths = _length_bytes(perdoc, fieldname, self.docnum)
-                    self.fieldwriter.write_field(fieldname, field, postings, lengths)
+            names = self.pool.fieldnames()
+            fields = [(name, self.schema[name], _length_bytes(perdoc, name, self.docnum)) for name in names]
         finally:
             perdoc.close()
+        for fieldname, chunks in encoded_fields(self.pool, fields, codec=self.codec, processes=self.processes):
+            if chunks is not None:
+                self.fieldwriter.write_encoded(fieldname, chunks)
         self.fieldwriter.close()
 
     def _next_segment(self) -> None:
