@@ -21,7 +21,8 @@ format for byte format:
 - the terms file (.trm): Whoosh's ordered hash file, with keys hashed by CRC-32 (hash type 1,
   which the file records and Whoosh's reader honours) instead of MD5, which has no bulk form.
 
-A field's encoding depends on no other field's, so at the flush of a large segment the fields
+A field's encoding depends on no other field's, so at the flush of a segment of some size (but
+less than a full pool's, so that memory stays within what a full pool's flush takes) the fields
 are encoded in forked processes (one per core; they read the pool as the fork left it, nothing is
 sent to them) and written to the segment's files in order by the writer alone; each chunk's
 postings offsets are counted from 0 and moved to their place as it is written.
@@ -836,15 +837,18 @@ def _encode_one(index: int) -> list[tuple[list[bytes], Encoded]] | None:
     return None if postings is None else encode_field(postings, lengths=lengths, field=field, codec=codec)
 
 
-def encoded_fields(pool: Pool, fields: list, *, codec, processes: int):
-    """(field name, encode_field's chunks or None) for each (name, field, lengths), in order,
-    encoded in `processes` forked processes when the pool is large enough to be worth it: each
-    field's encoding is independent of the others', and the segment's files are written by the
-    caller alone."""
+def encoded_fields(pool: Pool, fields: list, *, codec, processes: int, limit: int):
+    """(field name, encode_field's chunks or None) for each (name, field, lengths), in order.
+
+    Each field's encoding is independent of the others', and the segment's files are written by
+    the caller alone, so the fields are encoded in `processes` forked processes when the pool is
+    large enough for that to pay, and small enough that `processes` encodings at once take no more
+    memory than one of a full pool (`limit` bytes): a full pool is encoded here, a field at a time.
+    """
     global _flushing
     _flushing = (pool, fields, codec)
     try:
-        if processes < 2 or pool.size < _PARALLEL_FROM or len(fields) < 2:
+        if processes < 2 or len(fields) < 2 or not _PARALLEL_FROM <= pool.size <= limit / processes:
             yield from ((fields[i][0], _encode_one(i)) for i in range(len(fields)))
             return
         # Largest fields first, so that no process is left with a big one at the end.
@@ -923,7 +927,8 @@ class BulkWriter(whoosh_writing.SegmentWriter):
             fields = [(name, self.schema[name], _length_bytes(perdoc, name, self.docnum)) for name in names]
         finally:
             perdoc.close()
-        for fieldname, chunks in encoded_fields(self.pool, fields, codec=self.codec, processes=self.processes):
+        encoded = encoded_fields(self.pool, fields, codec=self.codec, processes=self.processes, limit=self.limit)
+        for fieldname, chunks in encoded:
             if chunks is not None:
                 self.fieldwriter.write_encoded(fieldname, chunks)
         self.fieldwriter.close()
