@@ -20,9 +20,10 @@ Each query goes through the HTTP API and the search page (Django's test client: 
 the search, JSON or the template), cold (the postings cache emptied first:
 archive.search.engines.whoosh.execution.forget_postings) and warm (straight after), `--repeat`
 times. FTS5 answers the same queries (the ten best and the count) over the same kept paragraphs.
-Every query's `count` is checked against brute force (the articles whose title and kept paragraphs
-hold the query by tests/support/relevance.py's rule, read from the database) and against the full
-list of matching ids. Writes bench/results/search-real-N.json, rewrites bench/results/search.md,
+Every query's count of matching articles (`articles` in the API's JSON; its `count` counts
+results, a group of near-duplicate copies once) is checked against brute force (the articles whose
+title and kept paragraphs hold the query by tests/support/relevance.py's rule, read from the
+database) and against the full list of matching ids. Writes bench/results/search-real-N.json, rewrites bench/results/search.md,
 and puts the N row (corpus "real") into bench/results/scale.csv.
 """
 
@@ -161,7 +162,7 @@ def time_ours(asked: list[tuple[str, str]], repeat: int) -> dict:
     # The machine is shared: CPU time says what a request costs whatever else runs.
     states = ("cold", "warm", "cpu cold", "cpu warm")
     times = {(state, endpoint): collections.defaultdict(list) for state in states for endpoint in ENDPOINTS}
-    counts, errors = {}, []
+    counts, results, errors = {}, {}, []
     for _ in range(repeat):
         for _, query in asked:
             for endpoint in ENDPOINTS:
@@ -173,8 +174,10 @@ def time_ours(asked: list[tuple[str, str]], repeat: int) -> dict:
                     if status != 200:
                         errors.append(f"{endpoint} {query!r}: HTTP {status}")
                     elif data is not None:
-                        counts[query] = data["count"]
-    return {"times": times, "counts": counts, "errors": errors}
+                        # Every matching article (`count` counts results, a group of copies once).
+                        counts[query] = data["articles"]
+                        results[query] = data["count"]
+    return {"times": times, "counts": counts, "results": results, "errors": errors}
 
 
 def profile(asked: list[str], repeat: int, top: int = 30) -> str:
@@ -292,7 +295,8 @@ def main() -> None:
         count = ours["counts"].get(query)
         expected = brute.ids(query) if query in checked else listed
         per_query.append({
-            "class": kind, "query": query, "count": count, "ids_listed": len(listed),
+            "class": kind, "query": query, "count": count, "results": ours["results"].get(query),
+            "ids_listed": len(listed),
             "brute_force": len(expected) if query in checked else None,
             "extra": len(listed - expected), "missing": len(expected - listed),
             "extra_sample": sorted(listed - expected)[:3], "missing_sample": sorted(expected - listed)[:3],
