@@ -19,7 +19,7 @@ bench/results/duplicates.md).
 from __future__ import annotations
 
 import difflib
-import functools
+import threading
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
@@ -83,15 +83,21 @@ def signature(paragraphs: Iterable[tuple[str, bool]]) -> bytes:
     cut = shingles(body_text(paragraphs))
     if len(cut) < MIN_SHINGLES:
         return b""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations(), hashfunc=HASH)
+    minhash = _hasher()
+    minhash.clear()
     minhash.update_batch(cut)
     return len(cut).to_bytes(_SIZE, "little") + minhash.hashvalues.astype(_DTYPE).tobytes()
 
 
-@functools.cache
-def _permutations():
-    """The seed's permutations, drawn once rather than for every signature."""
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+_local = threading.local()
+
+
+def _hasher() -> MinHash:
+    """One MinHash per thread, cleared for each signature: building one (its permutations drawn
+    from the seed) costs more than hashing a page."""
+    if not hasattr(_local, "hasher"):
+        _local.hasher = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=HASH)
+    return _local.hasher
 
 
 def read(stored: bytes) -> Signature | None:
@@ -143,7 +149,7 @@ class Groups:
         if found is None:
             return []
         similar = [other for other, _ in self.similar(found)] if join else []
-        self.lsh.insert(key, found.minhash)
+        self.lsh.insert(key, found.minhash, check_duplication=False)  # removed first, above
         self.signatures[key] = found
         for other in similar:
             self.union(key, other)
