@@ -23,8 +23,8 @@ times. FTS5 answers the same queries (the ten best and the count) over the same 
 Every query's count of matching articles (`articles` in the API's JSON; its `count` counts
 results, a group of near-duplicate copies once) is checked against brute force (the articles whose
 title and kept paragraphs hold the query by tests/support/relevance.py's rule, read from the
-database) and against the full list of matching ids. Writes bench/results/search-real-N.json, rewrites bench/results/search.md,
-and puts the N row (corpus "real") into bench/results/scale.csv.
+database) and against the full list of matching ids. Writes bench/results/search-real-N.json,
+rewrites bench/results/search.md, and puts the N row (corpus "real") into bench/results/scale.csv.
 """
 
 from __future__ import annotations
