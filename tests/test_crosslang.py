@@ -11,7 +11,7 @@ from archive.search.query import make_term, parse
 from archive.search.results import search_articles
 from archive.text.normalise import normalise
 from archive.text.pinyin import SYLLABLES, is_pinyin, is_toned, split_pinyin, syllables_of
-from tests.support.seeds import RANKING_DIR, found_files, import_and_index
+from tests.support.seeds import RANKING_DIR, found_files, import_and_index, import_texts
 
 
 def numbers(query: str, **kwargs) -> set[str]:
@@ -76,6 +76,21 @@ def test_pinyin_finds_chinese(seeded, query, expected):
     assert page.explain["pinyin"]
 
 
+def test_a_flight_number_is_not_read_as_toned_pinyin(db, tmp_path):
+    # From the real corpus: SU513 (a flight) had been read as "su" with tones 5, 1 and 3, so it
+    # found every article with 苏 or 蘇 in it.
+    import_texts(
+        tmp_path,
+        {
+            "flight.txt": "02.26 急寻\n\n患者从伊朗机场乘坐SU513航班到达莫斯科机场。\n",
+            "jiangsu.txt": "01.27 通知\n\n江苏省延迟全省学校春季开学时间。\n",
+        },
+    )
+    page = search_articles(query="SU513", per_page=100)
+    assert [hit.article.source_file for hit in page.results] == ["flight.txt"]
+    assert page.explain["pinyin"] == []
+
+
 def test_pinyin_says_which_chinese_it_matched(seeded):
     page = search_articles(query="fugong fuchan")
     assert "复工" in page.explain["pinyin_matched"] or "復工" in page.explain["pinyin_matched"]
@@ -100,6 +115,10 @@ def test_plain_pinyin_only_when_english_finds_nothing_or_asked(seeded):
         ("resumption", []),
         ("mask", []),
         ("lǜsè", [["lv", "se"]]),
+        ("su5", [["su"]]),
+        ("su513", []),  # a flight number, not su with tones 5, 1 and 3
+        ("1fu", []),
+        ("fu''4", []),
     ],
 )
 def test_split_pinyin(word, readings):

@@ -56,6 +56,9 @@ SYLLABLES = frozenset(
 # fmt: on
 
 _TONE_DIGITS = re.compile(r"[1-5]")
+# A tone digit ends a syllable: one at the start, or after another digit or an apostrophe, is a
+# number (a flight, SU513; a model, A320), not pinyin.
+_LOOSE_DIGIT = re.compile(r"(?:^|[1-5'])[1-5]")
 _LATIN = re.compile(r"^[a-zü\u0300-\u036f1-5']+$")
 
 
@@ -106,7 +109,7 @@ def _split_plain(text: str, limit: int) -> list[list[str]]:
 @lru_cache(maxsize=4096)
 def _split(word: str) -> tuple[tuple[str, ...], ...]:
     text = _strip_tones(word)
-    if not text or not _LATIN.match(text):
+    if not text or not _LATIN.match(text) or _LOOSE_DIGIT.search(text):
         return ()
     chunks = [chunk for chunk in re.split(r"[1-5']", text) if chunk]
     if not chunks or not all(chunk.isascii() and chunk.isalpha() for chunk in chunks):
