@@ -138,6 +138,15 @@ def test_a_full_pool_starts_another_segment(tmp_path, docs, stock):
     assert without_stats(ours) == without_stats(stock)
 
 
+def test_a_field_built_a_range_of_terms_at_a_time_gives_the_same_index(tmp_path, docs, stock, monkeypatch):
+    monkeypatch.setattr(whoosh_writing, "_PART_TOKENS", 2000)  # these pages' fields in tens of parts
+    writer_pool = whoosh_writing.Pool()
+    for doc in docs:
+        writer_pool.add_tokens("chars", 0, doc["chars"])
+    assert len(writer_pool.parts("chars")) > 5
+    assert contents(build(tmp_path / "ours", docs, stock=False)) == stock
+
+
 @pytest.mark.parametrize("limitmb", [64, 1])
 def test_fields_encoded_in_forked_processes_give_the_same_index(tmp_path, docs, stock, monkeypatch, limitmb):
     monkeypatch.setattr(whoosh_writing, "_PARALLEL_FROM", 0)  # these few pages would be encoded in-process

@@ -38,12 +38,14 @@ Whoosh-Reloaded is pinned exactly (pyproject.toml, requirements.lock) because of
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import pickle
 import secrets
 import struct
 import zlib
 from array import array
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -61,6 +63,7 @@ _UINT = struct.Struct("!I")
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
 _MIN_COMPRESSED = 512  # bytes: below, zlib costs more time than it saves space
 _CHUNK_POSTINGS = 1 << 17  # postings encoded at a time: bounds the flush's temporary arrays
+_PART_TOKENS = 1 << 20  # tokens of a field whose postings a flush builds at a time (~175 bytes each)
 _TOKEN_BYTES = 4  # pool memory per token (its term number)
 _TERM_BYTES = 120  # and per distinct term of a field (a dict entry and its string)
 _POSTING_BYTES = 24  # and per posting added one at a time, beside its value bytes
@@ -279,13 +282,15 @@ def _term_order(names: list) -> tuple[np.ndarray, np.ndarray]:
 class _TokenStream:
     """One field's pre-tokenised text, as term numbers: documents one after the other."""
 
-    __slots__ = ("docs", "ends", "ids", "terms")
+    __slots__ = ("_breaks_at", "_order", "docs", "ends", "ids", "terms")
 
     def __init__(self) -> None:
         self.terms: dict[str, int] = {}  # numbered in the order first seen
         self.ids = array("I")
         self.docs = array("I")
         self.ends = array("q")
+        self._order: tuple[list[bytes], np.ndarray, np.ndarray] | None = None
+        self._breaks_at: tuple[np.ndarray, np.ndarray] | None = None
 
     def add(self, docnum: int, value: str) -> tuple[int, int]:
         """Add a document's text; returns its length (tokens, breaks not counted) and the bytes
@@ -299,36 +304,71 @@ class _TokenStream:
         self.ids.extend(map(terms.__getitem__, tokens))
         self.docs.append(docnum)
         self.ends.append(len(self.ids))
+        self._order = self._breaks_at = None
         length = len(tokens) - tokens.count("") - tokens.count(PARAGRAPH_BREAK)
         return length, _TOKEN_BYTES * len(tokens) + _TERM_BYTES * len(new)
 
-    def postings(self, *, positions: bool) -> Postings | None:
-        """Each term's postings: its frequency in each document as the weight, and the value
-        Whoosh's Positions or Frequency format gives it."""
-        ids = np.frombuffer(self.ids, dtype=np.uint32)
+    def order(self) -> tuple[list[bytes], np.ndarray, np.ndarray]:
+        """The terms as bytes (in number order), the numbers in the terms' order, and each number's
+        rank in it; kept for the flush's parts."""
+        if self._order is None:
+            names = list(map(str.encode, self.terms))  # bytes sort faster than str
+            self._order = (names, *_term_order(names))
+        return self._order
+
+    def parts(self, *, tokens: int) -> list[Part]:
+        """Ranges of terms [from, to) (None: open) each holding about `tokens` tokens, in order."""
+        if len(self.ids) <= tokens:
+            return [(None, None)]
+        names, by_name, _ = self.order()
+        held = np.bincount(np.frombuffer(self.ids, dtype=np.uint32), minlength=len(names))[by_name]
+        cumulative = np.cumsum(held)
+        wanted = np.arange(1, -(-int(cumulative[-1]) // tokens)) * tokens
+        cuts = np.unique(np.searchsorted(cumulative, wanted, side="right"))
+        bounds = [names[by_name[cut]] for cut in cuts.tolist() if 0 < cut < len(names)]
+        return list(zip([None, *bounds], [*bounds, None], strict=True))
+
+    def _breaks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where the empty tokens and the paragraph breaks stand (token indices, ascending)."""
+        if self._breaks_at is None:
+            ids = np.frombuffer(self.ids, dtype=np.uint32)
+            empty, gap = self.terms.get(""), self.terms.get(PARAGRAPH_BREAK)
+            none = np.zeros(0, dtype=np.int64)
+            self._breaks_at = tuple(none if term is None else np.flatnonzero(ids == term) for term in (empty, gap))
+        return self._breaks_at
+
+    def _positions(self, chosen: np.ndarray, doc_index: np.ndarray) -> np.ndarray:
+        """The position of each chosen token in its document: the tokens before it there, an
+        empty one counting 0 and a paragraph break BREAK_GAP (counted between the two, by
+        searching the breaks' places, not by a running sum over every token of the field)."""
         ends = np.frombuffer(self.ends, dtype=np.int64)
-        counts = np.diff(ends, prepend=0)
-        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)
-        empty, gap = self.terms.get(""), self.terms.get(PARAGRAPH_BREAK)
-        real = np.ones(len(ids), dtype=bool)
-        for skipped in (empty, gap):
-            if skipped is not None:
-                real &= ids != skipped
-        if positions:
-            # A token's position counts the tokens before it in its document; a break counts BREAK_GAP.
-            step = real.astype(np.int64)
-            if gap is not None:
-                step[ids == gap] = BREAK_GAP
-            before = np.cumsum(step) - step
-            nonempty = counts > 0
-            pos = before - np.repeat(before[(ends - counts)[nonempty]], counts[nonempty])
-            pos = pos[real]
-        ids, docs = ids[real], docs[real]
-        if not len(ids):
+        starts = np.where(doc_index > 0, ends[np.maximum(doc_index - 1, 0)], 0)
+        empties, gaps = self._breaks()
+        empty = np.searchsorted(empties, chosen) - np.searchsorted(empties, starts)
+        gap = np.searchsorted(gaps, chosen) - np.searchsorted(gaps, starts)
+        return (chosen - starts) - empty + (BREAK_GAP - 1) * gap
+
+    def postings(self, *, positions: bool, part: Part = (None, None)) -> Postings | None:
+        """The postings of the terms in `part`: each term's frequency in each document as the
+        weight, and the value Whoosh's Positions or Frequency format gives it."""
+        ids = np.frombuffer(self.ids, dtype=np.uint32)
+        names, by_name, rank = self.order()
+        wanted = np.ones(len(names), dtype=bool)  # per term number
+        for skipped in ("", PARAGRAPH_BREAK):
+            if skipped in self.terms:
+                wanted[self.terms[skipped]] = False
+        low, high = part
+        if low is not None or high is not None:
+            sorted_names = [names[number] for number in by_name.tolist()]
+            first = bisect.bisect_left(sorted_names, low) if low is not None else 0
+            last = bisect.bisect_left(sorted_names, high) if high is not None else len(names)
+            wanted &= (rank >= first) & (rank < last)
+        chosen = np.flatnonzero(wanted[ids])
+        if not len(chosen):
             return None
-        names = list(map(str.encode, self.terms))  # in number order; bytes sort faster than str
-        by_name, rank = _term_order(names)
-        ranks = rank[ids]
+        doc_index = np.searchsorted(np.frombuffer(self.ends, dtype=np.int64), chosen, side="right")
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[doc_index]
+        ranks = rank[ids[chosen]]
         order = np.argsort(ranks, kind="stable")  # by term; documents and positions stay in order
         ranks, docs = ranks[order], docs[order]
         new = np.ones(len(ranks), dtype=bool)
@@ -339,7 +379,7 @@ class _TokenStream:
         term_firsts = np.flatnonzero(np.concatenate(([True], posting_ranks[1:] != posting_ranks[:-1])))
         terms = list(map(names.__getitem__, by_name[posting_ranks[term_firsts]].tolist()))
         if positions:
-            sorted_pos = pos[order]
+            sorted_pos = self._positions(chosen, doc_index)[order]
             deltas = np.diff(sorted_pos, prepend=0)
             deltas[starts] = sorted_pos[starts]
             values = positions_values(deltas, freqs, pickled=True)
@@ -403,6 +443,25 @@ class _Added:
             weights=np.frombuffer(self.weights, dtype=np.float32)[order],
             values=_taken(values, order),
         )
+
+
+def _in_range(postings: Postings | None, part: Part) -> Postings | None:
+    """The postings of the terms in [low, high) (None: open)."""
+    low, high = part
+    if postings is None or (low is None and high is None):
+        return postings
+    first = bisect.bisect_left(postings.terms, low) if low is not None else 0
+    last = bisect.bisect_left(postings.terms, high) if high is not None else len(postings.terms)
+    if first == last:
+        return None
+    p0, p1 = int(postings.term_starts[first]), int(postings.term_starts[last])
+    return Postings(
+        terms=postings.terms[first:last],
+        term_starts=postings.term_starts[first : last + 1] - p0,
+        docs=postings.docs[p0:p1],
+        weights=postings.weights[p0:p1],
+        values=_sliced(postings.values, p0, p1),
+    )
 
 
 def _merged(first: Postings | None, second: Postings | None) -> Postings | None:
@@ -475,13 +534,24 @@ class Pool:
         stream, added = self._tokens.get(fieldname), self._added.get(fieldname)
         return (len(stream.ids) if stream else 0) + (len(added.docs) if added else 0)
 
-    def postings(self, fieldname: str, field) -> Postings | None:
+    def parts(self, fieldname: str) -> list[Part]:
+        """The field's terms in ranges of about _PART_TOKENS tokens: a flush builds and encodes
+        one range's postings at a time, so its working arrays stay bounded whatever the pool."""
+        stream = self._tokens.get(fieldname)
+        return stream.parts(tokens=_PART_TOKENS) if stream else [(None, None)]
+
+    def postings(self, fieldname: str, field, part: Part = (None, None)) -> Postings | None:
         stream, added = self._tokens.get(fieldname), self._added.get(fieldname)
         positions = type(field.format) is formats.Positions
         return _merged(
-            stream.postings(positions=positions) if stream else None,
-            added.postings(fixed_size=field.format.fixed_value_size()) if added else None,
+            stream.postings(positions=positions, part=part) if stream else None,
+            _in_range(added.postings(fixed_size=field.format.fixed_value_size()), part) if added else None,
         )
+
+    def release(self, fieldname: str) -> None:
+        """Forget a field once it is written (its memory is the next field's)."""
+        self._tokens.pop(fieldname, None)
+        self._added.pop(fieldname, None)
 
     def cleanup(self) -> None:
         self._tokens, self._added, self.size = {}, {}, 0
@@ -496,6 +566,10 @@ class Encoded(NamedTuple):
 
     postings: np.ndarray  # uint8
     infos: Rows  # one row per term
+
+
+Chunk = tuple[list[bytes], Encoded]  # some terms of a field (without its number) and their encoding
+Part = tuple[bytes | None, bytes | None]  # a range of a field's terms, [from, to); None: open
 
 
 def encode(postings: Postings, *, first: int, last: int, lengths: np.ndarray, fixed_size: int | None,
@@ -548,7 +622,7 @@ def encode(postings: Postings, *, first: int, last: int, lengths: np.ndarray, fi
     return Encoded(data, _joined([stats, _spread(extents, blocked), _spread(inlined, inline)]))
 
 
-def encode_field(postings: Postings, *, lengths: np.ndarray, field, codec) -> list[tuple[list[bytes], Encoded]]:
+def encode_field(postings: Postings, *, lengths: np.ndarray, field, codec) -> list[Chunk]:
     """A field's terms (without the field's number) and their encoding, _CHUNK_POSTINGS postings at
     a time (at least one term), with postings offsets counted from the field's first byte."""
     fixed_size = field.format.fixed_value_size()
@@ -710,14 +784,16 @@ class FieldWriter:
     def write_field(self, fieldname: str, field, postings: Postings, lengths: np.ndarray) -> None:
         self.write_encoded(fieldname, encode_field(postings, lengths=lengths, field=field, codec=self._codec))
 
-    def write_encoded(self, fieldname: str, chunks: list[tuple[list[bytes], Encoded]]) -> None:
+    def write_encoded(self, fieldname: str, chunks: Iterable[Chunk]) -> None:
         """A field's terms and postings as encode_field gives them (their postings' offsets counted
-        from 0), moved to where they go in the postings file."""
+        from 0, their terms in order), moved to where they go in the postings file; a field with
+        none is not written."""
         if fieldname in self._fieldmap:
             raise ValueError(f"field {fieldname!r} written twice")
-        number = self._fieldmap[fieldname] = len(self._fieldmap)
-        prefix = struct.pack("!H", number)
+        prefix = b""
         for terms, encoded in chunks:
+            if not prefix:
+                prefix = struct.pack("!H", self._fieldmap.setdefault(fieldname, len(self._fieldmap)))
             _shift_offsets(encoded, self._post_offset)
             self._postfile.write(encoded.postings)
             self._post_offset += len(encoded.postings)
@@ -830,11 +906,20 @@ _flushing: tuple[Pool, list, whoosh3.W3Codec] | None = None
 _PARALLEL_FROM = 32 * 1024 * 1024  # pooled bytes: below, forking costs more than it saves
 
 
-def _encode_one(index: int) -> list[tuple[list[bytes], Encoded]] | None:
+def _encode_parts(pool: Pool, fieldname: str, field, lengths: np.ndarray, codec) -> Iterator[Chunk]:
+    """encode_field's chunks for the field, one range of terms at a time (Pool.parts): a range's
+    postings are built when the chunks before them have been taken."""
+    for part in pool.parts(fieldname):
+        postings = pool.postings(fieldname, field, part)
+        if postings is not None:
+            yield from encode_field(postings, lengths=lengths, field=field, codec=codec)
+    pool.release(fieldname)
+
+
+def _encode_one(index: int) -> list[Chunk]:
     pool, fields, codec = _flushing
     fieldname, field, lengths = fields[index]
-    postings = pool.postings(fieldname, field)
-    return None if postings is None else encode_field(postings, lengths=lengths, field=field, codec=codec)
+    return list(_encode_parts(pool, fieldname, field, lengths, codec))
 
 
 def encoded_fields(pool: Pool, fields: list, *, codec, processes: int, limit: int):
@@ -849,11 +934,12 @@ def encoded_fields(pool: Pool, fields: list, *, codec, processes: int, limit: in
     _flushing = (pool, fields, codec)
     try:
         if processes < 2 or len(fields) < 2 or not _PARALLEL_FROM <= pool.size <= limit / processes:
-            yield from ((fields[i][0], _encode_one(i)) for i in range(len(fields)))
+            for fieldname, field, lengths in fields:
+                yield fieldname, _encode_parts(pool, fieldname, field, lengths, codec)
             return
         # Largest fields first, so that no process is left with a big one at the end.
         order = sorted(range(len(fields)), key=lambda i: -pool.field_size(fields[i][0]))
-        done: dict[int, list | None] = {}
+        done: dict[int, list[Chunk]] = {}
         with multiprocessing.get_context("fork").Pool(processes) as workers:
             results = workers.imap_unordered(_encode_indexed, order)
             for want in range(len(fields)):
@@ -865,7 +951,7 @@ def encoded_fields(pool: Pool, fields: list, *, codec, processes: int, limit: in
         _flushing = None
 
 
-def _encode_indexed(index: int) -> tuple[int, list | None]:
+def _encode_indexed(index: int) -> tuple[int, list[Chunk]]:
     return index, _encode_one(index)
 
 
@@ -929,8 +1015,7 @@ class BulkWriter(whoosh_writing.SegmentWriter):
             perdoc.close()
         encoded = encoded_fields(self.pool, fields, codec=self.codec, processes=self.processes, limit=self.limit)
         for fieldname, chunks in encoded:
-            if chunks is not None:
-                self.fieldwriter.write_encoded(fieldname, chunks)
+            self.fieldwriter.write_encoded(fieldname, chunks)
         self.fieldwriter.close()
 
     def _next_segment(self) -> None:
