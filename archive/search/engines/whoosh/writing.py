@@ -21,6 +21,9 @@ format for byte format:
 - the terms file (.trm): Whoosh's ordered hash file, with keys hashed by CRC-32 (hash type 1,
   which the file records and Whoosh's reader honours) instead of MD5, which has no bulk form.
 
+A field's postings are built and encoded a range of its terms at a time (about a million tokens
+each, Pool.parts), so a flush's working arrays stay bounded whatever the size of the pool.
+
 A field's encoding depends on no other field's, so at the flush of a segment of some size (but
 less than a full pool's, so that memory stays within what a full pool's flush takes) the fields
 are encoded in forked processes (one per core; they read the pool as the fork left it, nothing is
