@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import datetime
 import io
 import json
 import os
@@ -142,16 +141,21 @@ class Ids:
 
     def text(self, value: str) -> str:
         """Ids inside URLs, citation keys, file names and cursors; today's date."""
+        from django.utils import timezone
+
         value = re.sub(r"/articles/(\d+)", lambda m: "/articles/" + self.article(int(m[1])), value)
         value = re.sub(r"\barchive(\d+)\b", lambda m: "archive" + self.article(int(m[1])), value)
         value = re.sub(r"\barchive(\d+)-", lambda m: "archive" + self.article(int(m[1])) + "-", value)
         value = re.sub(r"article-(\d+)\.bib", lambda m: f"article-{self.article(int(m[1]))}.bib", value)
         value = re.sub(r"cursor=([A-Za-z0-9_-]+)", lambda m: "cursor=" + self.cursors.get(m[1], m[1]), value)
-        return value.replace(datetime.date.today().isoformat(), TODAY)
+        # The archive's today (settings.TIME_ZONE), which is not the machine's for part of each day.
+        return value.replace(timezone.localdate().isoformat(), TODAY)
 
 
 def normalise(value: Any, ids: Ids, *, key: str = "", parent: dict | None = None, path: tuple = ()) -> Any:
     """A JSON body with run-dependent values replaced (see the module's docstring)."""
+    if key == "accessed" and isinstance(value, int | list | dict):  # a year, date parts, CSL's {"date-parts"}
+        return TODAY
     if isinstance(value, dict):
         return {k: normalise(v, ids, key=k, parent=value, path=(*path, k)) for k, v in value.items()}
     if isinstance(value, list):
@@ -160,8 +164,6 @@ def normalise(value: Any, ids: Ids, *, key: str = "", parent: dict | None = None
         return VOLATILE
     if key in ("imported_at", "updated_at") and value:
         return VOLATILE
-    if key == "accessed" and isinstance(value, int | list):
-        return TODAY
     if isinstance(value, int) and not isinstance(value, bool) and parent is not None:
         if key == "id" and "title" in parent:
             return ids.article(value)
