@@ -400,7 +400,7 @@ class _TokenStream:
 class _Added:
     """One field's postings added one at a time (by Whoosh's route): term, document, weight, value."""
 
-    __slots__ = ("docs", "term_ids", "terms", "value_ends", "values", "weights")
+    __slots__ = ("_built", "docs", "term_ids", "terms", "value_ends", "values", "weights")
 
     def __init__(self) -> None:
         self.terms: dict[bytes, int] = {}
@@ -409,8 +409,10 @@ class _Added:
         self.weights = array("f")
         self.values = bytearray()
         self.value_ends = array("q")
+        self._built: Postings | None = None  # kept for a flush's later parts (Pool.parts)
 
     def add(self, term: bytes, docnum: int, weight: float, value: bytes | None) -> int:
+        self._built = None
         term_id = self.terms.get(term)
         size = _POSTING_BYTES
         if term_id is None:
@@ -426,8 +428,12 @@ class _Added:
         return size
 
     def postings(self, *, fixed_size: int | None) -> Postings | None:
-        if not self.docs:
-            return None
+        """All the field's postings, built once however many parts a flush asks for."""
+        if self._built is None and self.docs:
+            self._built = self._build(fixed_size=fixed_size)
+        return self._built
+
+    def _build(self, *, fixed_size: int | None) -> Postings:
         names = list(self.terms)  # in number order
         by_name, rank = _term_order(names)
         ranks = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
