@@ -18,6 +18,7 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from django.core.cache import cache
@@ -27,6 +28,10 @@ from simple_history.utils import bulk_update_with_history
 
 from archive import duplicates
 from archive.models import Article, Fingerprint, Paragraph
+
+T = TypeVar("T")
+
+_CHUNK = 2000  # signatures read (and added to the LSH) at once
 
 # --- writes ----------------------------------------------------------------------------------------
 
@@ -56,14 +61,14 @@ class Grouping:
         pending: list[int] = []
         by_group: dict[int, list[int]] = {}
         rows = Fingerprint.objects.filter(pinned=False).values_list("article_id", "signature", "group", "grouped")
-        for pk, signature, group, grouped in rows.iterator(chunk_size=2000):
+        for chunk in _chunks(rows.iterator(chunk_size=_CHUNK), _CHUNK):
             # A row not yet grouped (written by this run's first batch, or left by a crash) is
             # loaded in its stored group too, so that `apply` takes it out of it before regrouping it.
-            groups.add(pk, bytes(signature), join=False)
-            if not grouped:
-                pending.append(pk)
-            if group is not None:
-                by_group.setdefault(group, []).append(pk)
+            groups.add(((pk, bytes(signature)) for pk, signature, _, _ in chunk), join=False)
+            pending += [pk for pk, _, _, grouped in chunk if not grouped]
+            for pk, _, group, _ in chunk:
+                if group is not None:
+                    by_group.setdefault(group, []).append(pk)
         for members in by_group.values():
             for other in members[1:]:
                 groups.union(members[0], other)
@@ -77,13 +82,9 @@ class Grouping:
         if not ids:
             return
         groups = self.groups
-        touched: set[int] = set()
         rows = Fingerprint.objects.filter(article_id__in=set(ids), pinned=False).values_list("article_id", "signature")
-        for pk, signature in rows:
-            if pk in groups.parent:  # a changed article: its old group is regrouped without it
-                touched.update(groups.detach(pk))
-            groups.add(pk, bytes(signature))
-            touched.add(pk)
+        # A changed article's old group is regrouped without it (`add` replaces it).
+        touched = groups.add((pk, bytes(signature)) for pk, signature in rows)
         with transaction.atomic():
             _write_groups(groups, touched)
             Fingerprint.objects.filter(article_id__in=touched).update(grouped=True)
@@ -122,7 +123,7 @@ def regroup(*, resign: bool = False, threshold: float = duplicates.THRESHOLD) ->
     of articles that have none (imported before signatures were) or, with `resign`, of all."""
     missing = Article.objects.all() if resign else Article.objects.filter(fingerprint__isnull=True)
     signed = 0
-    for chunk in _chunks(missing.values_list("pk", flat=True).iterator(chunk_size=2000), 500):
+    for chunk in _chunks(missing.values_list("pk", flat=True).iterator(chunk_size=_CHUNK), 500):
         paragraphs: dict[int, list[tuple[str, bool]]] = {pk: [] for pk in chunk}
         rows = Paragraph.objects.filter(article_id__in=chunk).order_by("article_id", "position")
         for pk, text, furniture in rows.values_list("article_id", "text", "is_boilerplate"):
@@ -132,8 +133,8 @@ def regroup(*, resign: bool = False, threshold: float = duplicates.THRESHOLD) ->
         signed += len(chunk)
     groups = duplicates.Groups(threshold=threshold)
     rows = Fingerprint.objects.filter(pinned=False).order_by("article_id").values_list("article_id", "signature")
-    for pk, signature in rows.iterator(chunk_size=2000):
-        groups.add(pk, bytes(signature))
+    for chunk in _chunks(rows.iterator(chunk_size=_CHUNK), _CHUNK):
+        groups.add((pk, bytes(signature)) for pk, signature in chunk)
     with transaction.atomic():
         changed = _write_groups(groups, set(groups.parent))
         Fingerprint.objects.filter(pinned=False, grouped=False).update(grouped=True)
@@ -141,8 +142,8 @@ def regroup(*, resign: bool = False, threshold: float = duplicates.THRESHOLD) ->
     return RegroupReport(signed=signed, articles=len(groups.parent), changed=changed, groups=len(groups.groups()))
 
 
-def _chunks(items: Iterable[int], size: int) -> Iterable[list[int]]:
-    chunk: list[int] = []
+def _chunks(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:

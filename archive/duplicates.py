@@ -11,7 +11,7 @@ Two articles are copies when their similarity is at least THRESHOLD. Their simil
 estimated Jaccard similarity of their shingle sets, or, when one is at least MIN_RATIO of the
 other's size, how much of the shorter is in the longer (a repost cut short holds little of the
 original's end, but all of it is in the original). Groups are the connected components of
-"copies", candidates found by a MinHashLSH index (archive/copies.py applies them to the
+"copies", candidates found by an LSH index (archive.lsh) (archive/copies.py applies them to the
 database). The constants are tuned on real text by bench/duplicates.py (results in
 bench/results/duplicates.md).
 """
@@ -26,8 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash
 
+from archive import lsh
 from archive.text.normalise import normalise
 
 NUM_PERM = 128
@@ -44,23 +45,34 @@ THRESHOLD = 0.6
 MIN_RATIO = 0.4
 # LSH finds pairs of Jaccard similarity from about this: a shorter copy wholly contained has MIN_RATIO.
 LSH_THRESHOLD = 0.3
+# The LSH's bands of values: datasketch's optimum for LSH_THRESHOLD at NUM_PERM permutations
+# (equal weights to false positives and negatives; tests/test_duplicates.py keeps them equal).
+BANDS, ROWS = 37, 3
+_PAIRS = 1 << 16  # candidate pairs compared at once
 _DTYPE = np.dtype("<u4")
 _SIZE = 4  # bytes: the shingle count, stored before the MinHash values
 
 
 @dataclass(frozen=True)
 class Signature:
-    minhash: LeanMinHash
+    values: np.ndarray  # the MinHash values
     size: int  # distinct shingles
 
     def similarity(self, other: Signature) -> float:
         """Jaccard similarity, or the containment of the shorter when the sizes are comparable."""
-        jaccard = float(self.minhash.jaccard(other.minhash))
-        small, large = sorted((self.size, other.size))
-        if not small or small < MIN_RATIO * large:
-            return jaccard
+        return float(scores(np.count_nonzero(self.values == other.values), self.size, other.size))
+
+
+def scores(equal, first, second) -> np.ndarray:
+    """Similarities from the count of equal MinHash values and the two shingle counts (numbers or
+    arrays): the estimated Jaccard similarity, or, when the sizes are comparable, the larger
+    containment of the shorter in the longer."""
+    jaccard = np.asarray(equal, dtype=np.float64) / NUM_PERM
+    small, large = np.minimum(first, second), np.maximum(first, second)
+    comparable = (small > 0) & (small >= MIN_RATIO * large)
+    with np.errstate(divide="ignore", invalid="ignore"):
         containment = jaccard * (small + large) / ((1 + jaccard) * small)
-        return min(1.0, max(jaccard, containment))
+    return np.where(comparable, np.minimum(1.0, np.maximum(jaccard, containment)), jaccard)
 
 
 def body_text(paragraphs: Iterable[tuple[str, bool]]) -> str:
@@ -104,8 +116,7 @@ def read(stored: bytes) -> Signature | None:
     """A stored signature (None for b"" or one of another format)."""
     if len(stored) != _SIZE + NUM_PERM * _DTYPE.itemsize:
         return None
-    values = np.frombuffer(stored, dtype=_DTYPE, offset=_SIZE)
-    return Signature(LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), int.from_bytes(stored[:_SIZE], "little"))
+    return Signature(np.frombuffer(stored, dtype=_DTYPE, offset=_SIZE), int.from_bytes(stored[:_SIZE], "little"))
 
 
 def similarity(first: bytes, second: bytes) -> float:
@@ -117,61 +128,74 @@ def similarity(first: bytes, second: bytes) -> float:
 
 
 class Groups:
-    """Signatures in an LSH index, and the groups their similarities make (union-find).
+    """Signatures in an LSH index (archive.lsh), and the groups their similarities make
+    (union-find). Keys are article ids.
 
-    `add` puts a signature in and joins it to those it is similar to; `detach` takes one out of
-    its group, which falls apart into the groups its other members still make. Keys are article
-    ids."""
+    `add` puts signatures in (replacing any under the same keys) and joins each to those it is
+    similar to; `detach` takes one out of its group, which falls apart into the groups its other
+    members still make."""
 
     def __init__(self, *, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self.signatures: dict[int, Signature] = {}
+        self.index = lsh.Index(bands=BANDS, rows=ROWS, width=NUM_PERM)
+        self.sizes = np.empty(0, dtype=np.int64)  # a row's shingle count
+        self.keys: list[int] = []  # a row's key
+        self.rows: dict[int, int] = {}  # a key's row, when it has a signature
         self.parent: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}  # a root → its group's keys
 
     def __contains__(self, key: int) -> bool:
         return key in self.parent
 
-    def similar(self, found: Signature, *, skip: int | None = None) -> list[tuple[int, float]]:
-        """The keys whose signature is at least `threshold` similar to `found`, most similar first."""
-        candidates = self.lsh.query(found.minhash)
-        scored = [(key, found.similarity(self.signatures[key])) for key in candidates if key != skip]
-        return sorted(((key, score) for key, score in scored if score >= self.threshold), key=lambda x: (-x[1], x[0]))
-
-    def add(self, key: int, stored: bytes, *, join: bool = True) -> list[int]:
-        """Index a signature; with `join`, join it to the keys it is similar to (returned)."""
-        if key in self.parent:
-            self.detach(key)
-        self.parent[key] = key
-        self.members[key] = [key]
-        found = read(stored)
-        if found is None:
-            return []
-        similar = [other for other, _ in self.similar(found)] if join else []
-        self.lsh.insert(key, found.minhash, check_duplication=False)  # removed first, above
-        self.signatures[key] = found
-        for other in similar:
-            self.union(key, other)
-        return similar
+    def add(self, items: Iterable[tuple[int, bytes]], *, join: bool = True) -> set[int]:
+        """Index (key, stored signature) pairs; with `join`, join each key to the keys it is
+        similar to. Returns the keys whose group may have changed: the added keys, and the rest
+        of the groups that keys replaced were in."""
+        stored = dict(items)
+        touched: set[int] = set()
+        for key in stored:
+            if key in self.parent:
+                touched.update(self.detach(key))
+        signed: dict[int, Signature] = {}
+        for key, signature in stored.items():
+            self.parent[key] = key
+            self.members[key] = [key]
+            if found := read(signature):
+                signed[key] = found
+        touched.update(stored)
+        if signed:
+            rows = self.index.insert(np.stack([found.values for found in signed.values()]))
+            self.sizes = np.concatenate([self.sizes, [found.size for found in signed.values()]])
+            self.keys += signed
+            self.rows.update(zip(signed, rows.tolist(), strict=True))
+            if join:
+                self._join(rows)
+        return touched
 
     def detach(self, key: int) -> list[int]:
         """Take the key out (signature and group); the rest of its group is grouped again among
         itself (a group is closed: nothing outside it is similar to a member). Returns the rest."""
         root = self.find(key)
         rest = [member for member in self.members.pop(root) if member != key]
-        if key in self.signatures:
-            self.lsh.remove(key)
-            del self.signatures[key]
+        if key in self.rows:
+            self.index.remove([self.rows.pop(key)])
         del self.parent[key]
         for member in rest:
             self.parent[member] = member
             self.members[member] = [member]
-        for member in rest:
-            if member in self.signatures:
-                for other, _ in self.similar(self.signatures[member], skip=member):
-                    self.union(member, other)
+        self._join([self.rows[member] for member in rest if member in self.rows])
         return rest
+
+    def _join(self, rows: Sequence[int] | np.ndarray) -> None:
+        """Join the rows' keys to the keys of the rows they are similar to."""
+        first, second = self.index.candidates(np.asarray(rows, dtype=np.int64))
+        similar = np.empty(0, dtype=bool)
+        for at in range(0, len(first), _PAIRS):  # bounded memory for a bucket of many copies
+            a, b = first[at : at + _PAIRS], second[at : at + _PAIRS]
+            equal = np.count_nonzero(self.index.values[a] == self.index.values[b], axis=1)
+            similar = np.concatenate([similar, scores(equal, self.sizes[a], self.sizes[b]) >= self.threshold])
+        for a, b in zip(first[similar].tolist(), second[similar].tolist(), strict=True):
+            self.union(self.keys[a], self.keys[b])
 
     def find(self, key: int) -> int:
         root = key

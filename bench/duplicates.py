@@ -179,8 +179,7 @@ def main() -> None:
     keys = sorted(signatures)
     number_of = {key: index for index, key in enumerate(keys)}
     grouping_started = time.process_time()
-    for key in keys:
-        groups.add(number_of[key], signatures[key])
+    groups.add((number_of[key], signatures[key]) for key in keys)
     grouping_seconds = time.process_time() - grouping_started
     grouped = [
         (groups.find(number_of[a]) == groups.find(number_of[b]), copy) for _, a, b, copy in labels
