@@ -26,6 +26,7 @@ import pytest
 
 from archive.text.paragraphs import split_paragraphs
 from tests.support import realtext
+from tests.support.processes import own_archive_env
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = 200
@@ -67,10 +68,7 @@ class Archive:
 
     def __init__(self, data_dir: Path, database: Path | None = None) -> None:
         self.data_dir = data_dir
-        self.env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-        for key in ("DATABASE_URL", "SEARCH_URL"):
-            self.env.pop(key, None)  # never the suite's own database or cluster
-        self.env.update(ARCHIVE_DATA_DIR=str(data_dir), ARCHIVE_IMPORT_BATCH=str(BATCH))
+        self.env = own_archive_env(data_dir, ARCHIVE_IMPORT_BATCH=str(BATCH))
         if database is not None:
             shutil.copyfile(database, data_dir / "archive.sqlite3")
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.processes import own_archive_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,16 +19,13 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "ARCHIVE_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(
+    return own_archive_env(
+        tmp_path,
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="archive.example.org",
-        ARCHIVE_DATA_DIR=str(tmp_path),
         **extra,
     )
-    return env
 
 
 def test_check_deploy_reports_no_issues(tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.support.processes import own_archive_env
+
 pytestmark = pytest.mark.django_db
 
 CSP = (
@@ -119,12 +121,7 @@ for _ in range(count):
 
 
 def worker_env(tmp_path, **extra: str) -> dict[str, str]:
-    import os
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)  # a database of this test's own, never the suite's
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", ARCHIVE_DATA_DIR=str(tmp_path), **extra)
-    return env
+    return own_archive_env(tmp_path, DJANGO_SETTINGS_MODULE="config.settings", **extra)
 
 
 def as_worker(env: dict[str, str], *args: str) -> list[int]:

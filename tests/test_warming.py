@@ -3,10 +3,11 @@ the index open and its columns read, and a worker still starts when there is not
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.processes import own_archive_env
 
 REPO = Path(__file__).resolve().parent.parent
 # What a worker holds once it has read the index: the segments' columns (archive.search.engines.whoosh.execution).
@@ -14,10 +15,7 @@ PROBE = "import config.wsgi; from archive.search.engines.whoosh import execution
 
 
 def _run(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    for key in ("DATABASE_URL", "SEARCH_URL"):
-        env.pop(key, None)  # a data directory of its own: SQLite and Whoosh there
-    env.update(ARCHIVE_DATA_DIR=str(data_dir), **extra)
+    env = own_archive_env(data_dir, **extra)
     return subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
 
 
