@@ -310,17 +310,23 @@ def collapse(*, pks: list[int], table: GroupTable) -> Collapsed:
     if not len(grouped):
         return Collapsed(ranked, copies)
     members, member_groups = ranked[grouped], groups[grouped]
-    # Where each group is shown: its best-ranked member's place (unique gives first occurrences).
-    ids, first = np.unique(member_groups, return_index=True)
-    # Which member: the first in _first_key order (both arrays come out sorted by group).
-    order = np.lexsort((table.place[members], member_groups))
-    by_group = member_groups[order]
-    best = members[order][np.flatnonzero(np.r_[True, by_group[1:] != by_group[:-1]])]
+    # In one pass over the matches (no sort: a broad search matches most of the archive), per
+    # group (arrays indexed by group id): where it is shown, its best-ranked member's place …
+    first = np.full(len(table.size), len(ranked), dtype=np.int64)
+    np.minimum.at(first, member_groups, grouped)
+    # … and which member: the first in _first_key order (places are unique).
+    places = table.place[members]
+    lowest = np.full(len(table.size), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(lowest, member_groups, places)
+    chosen = places == lowest[member_groups]
+    best = np.zeros(len(table.size), dtype=np.int64)
+    best[member_groups[chosen]] = members[chosen]
+    ids = np.flatnonzero(first < len(ranked))
     keep = groups < 0
-    at = grouped[first]
+    at = first[ids]
     keep[at] = True
     shown = ranked.copy()
-    shown[at] = best
+    shown[at] = best[ids]
     copies[at] = table.size[ids] - 1
     return Collapsed(shown[keep], copies[keep])
 

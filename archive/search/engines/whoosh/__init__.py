@@ -79,8 +79,8 @@ class WhooshEngine:
     ) -> Ranked:
         snapshot = self.snapshot()
         ids, facets = _ranked_ids(snapshot, parsed, filters, sort=sort)
-        pks = snapshot.columns["article_pk"][ids[start:stop]]
-        return Ranked(pks=[int(pk) for pk in pks], count=len(ids), facets=facets)
+        pks = snapshot.columns["article_pk"][ids[start:stop]].tolist()  # plain ints, at C speed
+        return Ranked(pks=pks, count=len(ids), facets=facets)
 
 
 def _ranked_ids(snapshot: Snapshot, parsed: ParsedQuery, filters: Filters, *, sort: str) -> tuple[np.ndarray, dict]:
