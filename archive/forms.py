@@ -15,12 +15,23 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class Select(forms.Select):
+    """A select whose options are written in its own template: Django's includes two templates per
+    option, which cost the filter form about 2 ms of a search page's 18 ms of CPU."""
+
+    template_name = "archive/widgets/select.html"
+
+
 class ArticleFilterForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices]
+        label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices], widget=Select
     )
     source = forms.ModelChoiceField(
-        label=_("Source"), required=False, queryset=Source.objects.order_by("name"), empty_label=_("All sources")
+        label=_("Source"),
+        required=False,
+        queryset=Source.objects.order_by("name"),
+        empty_label=_("All sources"),
+        widget=Select,
     )
     date_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Published to"), required=False, widget=DateInput)

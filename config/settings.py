@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",  # the sitemap.xml template
+    "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "haystack",
     "simple_history",
 ]
@@ -70,6 +71,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates (archive/forms.py's Select has its own).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
