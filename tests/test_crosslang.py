@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.glossary import read_glossary
+from archive.models import Paragraph
 from archive.search import rewrite
 from archive.search.cedict import cedict, english_key, plain_gloss
 from archive.search.query import make_term, parse
@@ -173,6 +174,23 @@ def test_a_hit_in_a_bilingual_pair_shows_its_aligned_translation(seeded):
     assert "售后服务" in first.aligned.text
     # Its own snippet is highlighted; the translation holds no English match, so it is plain text.
     assert "<mark>" in first.snippet and "<mark>" not in first.aligned_snippet
+
+
+@pytest.mark.parametrize("flagged", ["the translation", "the matched paragraph's partner both ways"])
+def test_an_aligned_translation_flagged_as_furniture_is_still_shown_beside_its_match(seeded, flagged):
+    """Furniture is not searched, but a matched paragraph's aligned translation is shown with it
+    whatever its flag, whichever side of the pair holds the link."""
+    page = search_articles(query="after-sales services", per_page=100)
+    [hit] = [hit for hit in page.results if "000_" in hit.article.source_file]
+    english, chinese = hit.paragraphs[0].paragraph, hit.paragraphs[0].aligned
+    if flagged != "the translation":  # the link the other way: Chinese → English
+        Paragraph.objects.filter(pk=english.pk).update(translation=None)
+        Paragraph.objects.filter(pk=chinese.pk).update(translation=english)
+    Paragraph.objects.filter(pk=chinese.pk).update(is_boilerplate=True)
+    page = search_articles(query="after-sales services", per_page=100)
+    [hit] = [hit for hit in page.results if "000_" in hit.article.source_file]
+    assert hit.paragraphs[0].paragraph.pk == english.pk
+    assert hit.paragraphs[0].aligned is not None and hit.paragraphs[0].aligned.pk == chinese.pk
 
 
 def test_the_aligned_translation_is_highlighted_too_when_an_expansion_matches_it(seeded):

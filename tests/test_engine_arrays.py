@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
@@ -42,6 +44,22 @@ def test_and_or_not_add_scores_where_documents_meet(left, right, both, either, l
     assert as_dict(union([hits(left), hits(right)])) == either
     assert as_dict(exclude(hits(left), hits(right))) == left_only
     assert as_dict(hits(left).restrict(hits(right).ids)) == {i: s for i, s in left.items() if i in right}
+
+
+scored = st.dictionaries(st.integers(0, 5000), st.sampled_from([0.0, 0.25, 1.0, 2.5]), max_size=60)
+
+
+@given(st.lists(scored, min_size=2, max_size=4), st.sampled_from([1, 100]))
+def test_a_union_of_few_or_of_many_hits_sums_each_documents_scores(parts, spread):
+    """Few hits far apart are sorted, many close together counted per document: the same answer."""
+    parts = [{i * spread: score for i, score in part.items()} for part in parts]
+    expected: dict[int, float] = {}
+    for part in parts:
+        for i, score in part.items():
+            expected[i] = expected.get(i, 0.0) + score
+    found = union([hits(part) for part in parts])
+    assert as_dict(found) == {i: round(s, 4) for i, s in sorted(expected.items())}
+    assert found.ids.dtype == np.int64 and list(found.ids) == sorted(expected)
 
 
 @pytest.mark.parametrize("documents", [3, 129, 700])  # inlined, just over one block, many blocks

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.safestring import SafeString
 
 from archive import copies, timeline
@@ -140,8 +140,9 @@ def _facet_lists(facets: dict[str, Counter]) -> dict[str, list[tuple]]:
 
 def article_hit(*, article: Article, parsed: ParsedQuery, shown: int = PARAGRAPHS_SHOWN) -> ArticleHit:
     """The article's matching paragraphs, best first, highlighted in the article's own script,
-    each with its aligned translation when it has one (a pair is shown once, from its better side)."""
-    paragraphs = list(article.paragraphs.all())
+    each with its aligned translation when it has one (a pair is shown once, from its better side).
+    The article comes from articles_with_paragraphs."""
+    paragraphs = article.matchable_paragraphs
     partner = _aligned_partners(paragraphs)
     found = []
     for paragraph in paragraphs:
@@ -334,8 +335,13 @@ def rank(
 
 
 def articles_with_paragraphs(pks: list[int]) -> dict[int, Article]:
-    """{pk: article} with its source and its paragraphs in order (what article_hit reads)."""
-    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    """{pk: article} with its source and, in order as `matchable_paragraphs`, what article_hit
+    reads: the searched paragraphs (not furniture) and any aligned with another (a furniture
+    paragraph can be a searched one's translation). Most lines of a scraped page are furniture."""
+    matchable = Paragraph.objects.filter(
+        Q(is_boilerplate=False) | Q(translation__isnull=False) | Q(translated_from__isnull=False)
+    )
+    paragraphs = Prefetch("paragraphs", queryset=matchable.order_by("position"), to_attr="matchable_paragraphs")
     return Article.objects.select_related("source").prefetch_related(paragraphs).in_bulk(pks)
 
 

@@ -69,15 +69,27 @@ def intersect(hits: list[Hits]) -> Hits:
     return result
 
 
+# A union counts per document number, not by sorting, when it holds at least one hit in this many
+# of the numbers up to its highest.
+_DENSE_FROM = 8
+
+
 def union(hits: list[Hits]) -> Hits:
     hits = [found for found in hits if len(found)]
     if not hits:
         return Hits.empty()
     if len(hits) == 1:
         return hits[0]
-    ids, inverse = np.unique(np.concatenate([h.ids for h in hits]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([h.scores for h in hits]), minlength=len(ids))
-    return Hits(ids, scores.astype(np.float32))
+    ids = np.concatenate([h.ids for h in hits])
+    weights = np.concatenate([h.scores for h in hits])
+    highest = int(max(h.ids[-1] for h in hits))  # each Hits' ids are sorted
+    if len(ids) * _DENSE_FROM < highest:
+        ids, inverse = np.unique(ids, return_inverse=True)
+        return Hits(ids, np.bincount(inverse, weights=weights, minlength=len(ids)).astype(np.float32))
+    # Many hits (a common word): count per document number instead of sorting them.
+    scores = np.bincount(ids, weights=weights, minlength=highest + 1)
+    found = np.flatnonzero(np.bincount(ids, minlength=highest + 1))
+    return Hits(found.astype(ids.dtype), scores[found].astype(np.float32))
 
 
 def exclude(hits: Hits, excluded: Hits) -> Hits:
