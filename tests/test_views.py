@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from archive.models import Article, Language, Paragraph, Role
+from archive.models import Article, Language, Paragraph, Role, Source
 
 
 def html(response):
@@ -388,3 +388,16 @@ def test_search_paginates(client, seeded, monkeypatch):
     second = html(client.get("/search/" + tree.xpath("//a[@rel='next']")[0].get("href")))
     assert "Page 2 of 3" in second.text_content()
     assert len(second.xpath(RESULT_ITEMS)) == 1
+
+
+@pytest.mark.parametrize("url", ["/", "/search/"])
+def test_the_filter_form_offers_every_choice_and_keeps_the_chosen_ones(client, seeded, url):
+    source = Source.objects.order_by("name").last()
+    tree = html(client.get(url, {"q": "深圳", "language": Language.TRADITIONAL, "source": source.pk}))
+    languages = by_id(tree, "id_language").xpath("option")
+    assert [option.get("value") for option in languages] == ["", *Language.values]
+    assert [option.get("value") for option in languages if option.get("selected") is not None] == [Language.TRADITIONAL]
+    sources = by_id(tree, "id_source").xpath("option")
+    assert sources[0].get("value") == "" and len(sources) == 1 + Source.objects.count()
+    assert [option.text for option in sources if option.get("selected") is not None] == [str(source)]
+    assert tree.xpath("//label[@for='id_source']")[0].text_content().strip() == "Source"
