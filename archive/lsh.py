@@ -67,7 +67,8 @@ class Index:
         """The pairs (row, other) where `other` is a live row, not `row`, sharing a band hash
         with `row`; each pair once, ordered by row then other."""
         rows = np.asarray(rows, dtype=np.int64)
-        # In chunks: a bucket of many copies makes pairs quadratic in its size.
+        # In chunks: before duplicates are dropped, every band's matches are held, and a bucket of
+        # many copies makes them quadratic in its size.
         pairs = np.unique(
             np.concatenate(
                 [self._pairs(rows[at : at + _CHUNK]) for at in range(0, len(rows), _CHUNK)]
