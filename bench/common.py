@@ -77,13 +77,19 @@ def manage(code: Path) -> list[str]:
     return [str(python if python.exists() else Path(sys.executable)), str(code / "manage.py")]
 
 
+def own_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a command run as a user runs it, on `data_dir` alone (SQLite and Whoosh
+    there, the caller's settings left out): the one the test suite's own subprocesses get."""
+    sys.path.insert(0, str(REPO))
+    from tests.support.processes import own_archive_env
+
+    return own_archive_env(data_dir)
+
+
 def import_pages(code: Path, folder: Path, data_dir: Path, extra: list[str]) -> dict:
     """`manage.py import_seeds FOLDER` (of the checkout `code`) into a fresh data directory, measured; with
     its summary line, the articles and queued index tasks it left, and what `check_index` says."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("SEARCH_URL", None)
-    env["ARCHIVE_DATA_DIR"] = str(data_dir)
+    env = own_env(data_dir)
     subprocess.run([*manage(code), "migrate", "-v0"], env=env, cwd=code, check=True)
     result = run_measured([*manage(code), "import_seeds", str(folder), *extra], env=env, cwd=code)
     summary = [line for line in result["stdout"].splitlines() if "imported" in line]

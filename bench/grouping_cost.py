@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, RESULTS, commit_of, load_of, render, uptime
+from common import REPO, RESULTS, commit_of, load_of, own_env, render, uptime
 
 CHILD = r"""
 import os, sys, time
@@ -53,10 +53,7 @@ def run_once(folder: Path, work: Path, mode: str) -> float:
     data = work / f"data-{mode}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("SEARCH_URL", None)
-    env["ARCHIVE_DATA_DIR"] = str(data)
+    env = own_env(data)
     subprocess.run([sys.executable, str(REPO / "manage.py"), "migrate", "-v0"], env=env, check=True, cwd=REPO)
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(folder), mode, str(REPO)],
