@@ -46,7 +46,7 @@ MIN_RATIO = 0.4
 # LSH finds pairs of Jaccard similarity from about this: a shorter copy wholly contained has MIN_RATIO.
 LSH_THRESHOLD = 0.3
 # The LSH's bands of values: datasketch's optimum for LSH_THRESHOLD at NUM_PERM permutations
-# (equal weights to false positives and negatives; tests/test_duplicates.py keeps them equal).
+# (equal weights to false positives and negatives; tests/test_lsh.py keeps them equal).
 BANDS, ROWS = 37, 3
 _PAIRS = 1 << 16  # candidate pairs compared at once
 _DTYPE = np.dtype("<u4")
@@ -189,11 +189,11 @@ class Groups:
     def _join(self, rows: Sequence[int] | np.ndarray) -> None:
         """Join the rows' keys to the keys of the rows they are similar to."""
         first, second = self.index.candidates(np.asarray(rows, dtype=np.int64))
-        similar = np.empty(0, dtype=bool)
+        similar = np.zeros(len(first), dtype=bool)
         for at in range(0, len(first), _PAIRS):  # bounded memory for a bucket of many copies
             a, b = first[at : at + _PAIRS], second[at : at + _PAIRS]
             equal = np.count_nonzero(self.index.values[a] == self.index.values[b], axis=1)
-            similar = np.concatenate([similar, scores(equal, self.sizes[a], self.sizes[b]) >= self.threshold])
+            similar[at : at + _PAIRS] = scores(equal, self.sizes[a], self.sizes[b]) >= self.threshold
         for a, b in zip(first[similar].tolist(), second[similar].tolist(), strict=True):
             self.union(self.keys[a], self.keys[b])
 

@@ -1,9 +1,9 @@
 """Locality-sensitive hashing of MinHash signatures, held in numpy arrays (pure).
 
 Why not datasketch's MinHashLSH: its in-memory storage keeps a Python set per band bucket and a
-tuple of byte strings per key, about 6.4 KB an article (640 MB at 100,000, most of the import's
+tuple of byte strings per key, about 6.5 KB an article (650 MB at 100,000, most of the import's
 memory beyond the index writer). Here an article costs its signature's values (4 bytes each) and
-its band hashes (8 bytes each, and a 4-byte row number): 136 MB at 100,000 (bench/lsh.py).
+its band hashes (8 bytes each, and a 4-byte row number): 131 MB at 100,000 (bench/results/lsh.md).
 
 A signature's first bands × rows values are cut into bands of `rows` values (datasketch's layout);
 each band is hashed with its number to 64 bits, and two signatures are candidates when a band
