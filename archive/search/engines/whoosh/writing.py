@@ -292,7 +292,7 @@ class _TokenStream:
         self.ids = array("I")
         self.docs = array("I")
         self.ends = array("q")
-        self._order: tuple[list[bytes], np.ndarray, np.ndarray] | None = None
+        self._order: tuple[list[bytes], np.ndarray, np.ndarray, list[bytes]] | None = None
         self._breaks_at: tuple[np.ndarray, np.ndarray] | None = None
 
     def add(self, docnum: int, value: str) -> tuple[int, int]:
@@ -311,19 +311,20 @@ class _TokenStream:
         length = len(tokens) - tokens.count("") - tokens.count(PARAGRAPH_BREAK)
         return length, _TOKEN_BYTES * len(tokens) + _TERM_BYTES * len(new)
 
-    def order(self) -> tuple[list[bytes], np.ndarray, np.ndarray]:
-        """The terms as bytes (in number order), the numbers in the terms' order, and each number's
-        rank in it; kept for the flush's parts."""
+    def order(self) -> tuple[list[bytes], np.ndarray, np.ndarray, list[bytes]]:
+        """The terms as bytes (in number order), the numbers in the terms' order, each number's
+        rank in it, and the terms in order; kept for the flush's parts."""
         if self._order is None:
             names = list(map(str.encode, self.terms))  # bytes sort faster than str
-            self._order = (names, *_term_order(names))
+            by_name, rank = _term_order(names)
+            self._order = (names, by_name, rank, [names[number] for number in by_name.tolist()])
         return self._order
 
     def parts(self, *, tokens: int) -> list[Part]:
         """Ranges of terms [from, to) (None: open) each holding about `tokens` tokens, in order."""
         if len(self.ids) <= tokens:
             return [(None, None)]
-        names, by_name, _ = self.order()
+        names, by_name, _, _ = self.order()
         held = np.bincount(np.frombuffer(self.ids, dtype=np.uint32), minlength=len(names))[by_name]
         cumulative = np.cumsum(held)
         wanted = np.arange(1, -(-int(cumulative[-1]) // tokens)) * tokens
@@ -355,14 +356,13 @@ class _TokenStream:
         """The postings of the terms in `part`: each term's frequency in each document as the
         weight, and the value Whoosh's Positions or Frequency format gives it."""
         ids = np.frombuffer(self.ids, dtype=np.uint32)
-        names, by_name, rank = self.order()
+        names, _, rank, sorted_names = self.order()
         wanted = np.ones(len(names), dtype=bool)  # per term number
         for skipped in ("", PARAGRAPH_BREAK):
             if skipped in self.terms:
                 wanted[self.terms[skipped]] = False
         low, high = part
         if low is not None or high is not None:
-            sorted_names = [names[number] for number in by_name.tolist()]
             first = bisect.bisect_left(sorted_names, low) if low is not None else 0
             last = bisect.bisect_left(sorted_names, high) if high is not None else len(names)
             wanted &= (rank >= first) & (rank < last)
@@ -380,7 +380,7 @@ class _TokenStream:
         freqs = np.diff(starts, append=len(ranks))
         posting_ranks = ranks[starts]
         term_firsts = np.flatnonzero(np.concatenate(([True], posting_ranks[1:] != posting_ranks[:-1])))
-        terms = list(map(names.__getitem__, by_name[posting_ranks[term_firsts]].tolist()))
+        terms = list(map(sorted_names.__getitem__, posting_ranks[term_firsts].tolist()))
         if positions:
             sorted_pos = self._positions(chosen, doc_index)[order]
             deltas = np.diff(sorted_pos, prepend=0)
